@@ -1,0 +1,105 @@
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+
+from members.models import (
+    Cohort,
+    Member,
+    Organisation,
+    Program,
+    ProgramRole,
+    Relationship,
+    RelationshipType,
+    Round,
+)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class ProgramFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Program
+
+    name = factory.Sequence(lambda n: f"Fellowship {n}")
+    slug = factory.Sequence(lambda n: f"fellowship-{n}")
+
+
+class ProgramRoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgramRole
+
+    user = factory.SubFactory(UserFactory)
+    program = factory.SubFactory(ProgramFactory)
+    role = ProgramRole.Role.STAFF
+
+
+class CohortFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cohort
+
+    program = factory.SubFactory(ProgramFactory)
+    name = factory.Sequence(lambda n: f"Fellows {2000 + n}")
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    program = factory.SubFactory(ProgramFactory)
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    sector = "health"
+    region = "Lakeside"
+
+
+class MemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Member
+
+    program = factory.SubFactory(ProgramFactory)
+    name = factory.Sequence(lambda n: f"Member {n}")
+    email = factory.Sequence(lambda n: f"member{n}@example.org")
+
+
+class RelationshipTypeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RelationshipType
+        django_get_or_create = ["program", "name"]
+
+    program = factory.SubFactory(ProgramFactory)
+    name = "knows"
+
+
+class RoundFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Round
+
+    program = factory.SubFactory(ProgramFactory)
+    name = factory.Sequence(lambda n: f"Round {n}")
+    observed_on = factory.Sequence(lambda n: datetime.date(2020, 1, 1) + datetime.timedelta(n))
+
+
+class RelationshipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Relationship
+
+    program = factory.SubFactory(ProgramFactory)
+    source = factory.SubFactory(MemberFactory, program=factory.SelfAttribute("..program"))
+    target = factory.SubFactory(MemberFactory, program=factory.SelfAttribute("..program"))
+    type = factory.SubFactory(RelationshipTypeFactory, program=factory.SelfAttribute("..program"))
+    round = factory.SubFactory(RoundFactory, program=factory.SelfAttribute("..program"))
+    strength = 3
