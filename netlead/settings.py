@@ -135,7 +135,10 @@ _broker = env.str("CELERY_BROKER_URL", default=env.str("REDIS_URL", default=""))
 CELERY_BROKER_URL = _broker or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not _broker
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="netlead")
+# A test run gets a queue of its own so that no running worker ever takes its tasks.
+CELERY_TASK_DEFAULT_QUEUE = env.str(
+    "CELERY_TASK_DEFAULT_QUEUE", default=f"netlead-test-{os.getpid()}" if TESTING else "netlead"
+)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -168,3 +171,7 @@ if not DEBUG:
 
 # The covering index on Relationship is a PostgreSQL feature; SQLite uses the plain index.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
+
+# Serve static files straight from the source folders when nobody ran collectstatic.
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
+WHITENOISE_AUTOREFRESH = DEBUG or TESTING

@@ -1,7 +1,32 @@
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
 import pytest
+from django.conf import settings
+from django.db import connection
 
 from members import services
+from netlead.celery import app as celery_app
 from tests.factories import ProgramRoleFactory, UserFactory
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _celery_inline(request):
+    """Tasks run inline unless a test asks for real worker processes."""
+    if "celery_workers" in request.fixturenames:
+        yield
+        return
+    saved = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = saved
 
 
 @pytest.fixture
@@ -20,3 +45,82 @@ def staff_user(demo_program):
 def staff_client(client, staff_user):
     client.force_login(staff_user)
     return client
+
+
+class WorkerPool:
+    """Real `celery worker` processes on Redis, consuming a queue private to this test."""
+
+    def __init__(self, tmp_path: Path):
+        self.queue = settings.CELERY_TASK_DEFAULT_QUEUE
+        self.tmp_path = tmp_path
+        self.processes: list[subprocess.Popen] = []
+        db = connection.settings_dict
+        self.env = os.environ | {
+            "DATABASE_URL": (
+                f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+                f"/{db['NAME']}"
+            ),
+            "CELERY_TASK_DEFAULT_QUEUE": self.queue,
+            # A killed worker's task becomes visible to the next worker after this long.
+            "CELERY_VISIBILITY_TIMEOUT": "4",
+            "DEBUG": "true",
+            "OMP_NUM_THREADS": "1",
+        }
+
+    def start(self) -> subprocess.Popen:
+        name = f"{self.queue}-{len(self.processes)}-{uuid.uuid4().hex[:6]}@%h"
+        log = self.tmp_path / f"worker-{len(self.processes)}.log"
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "netlead", "worker", "--pool=solo",
+             "--queues", self.queue, "--hostname", name,
+             "--without-gossip", "--without-mingle", "--loglevel=INFO"],
+            cwd=ROOT, env=self.env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        self.processes.append(process)
+        deadline = time.monotonic() + 60
+        while "ready." not in log.read_text():
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"Celery worker did not start:\n{log.read_text()}")
+            time.sleep(0.2)
+        return process
+
+    def kill(self, process: subprocess.Popen) -> None:
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+
+    def stop_all(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+
+    def logs(self) -> str:
+        return "\n".join(p.read_text() for p in sorted(self.tmp_path.glob("worker-*.log")))
+
+
+@pytest.fixture
+def celery_workers(transactional_db, tmp_path):
+    """Start real Celery workers (on Redis, against the test database) on demand.
+
+    Skipped on the embedded default (no broker, SQLite) unless NETLEAD_REQUIRE_WORKER=1,
+    which CI sets so that these tests can never silently skip there.
+    """
+    reason = None
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        reason = "no Celery broker configured (set REDIS_URL)"
+    elif connection.vendor != "postgresql":
+        reason = "real workers need a shared database server (set DATABASE_URL to PostgreSQL)"
+    if reason:
+        if os.environ.get("NETLEAD_REQUIRE_WORKER") == "1":
+            pytest.fail(f"NETLEAD_REQUIRE_WORKER=1 but {reason}")
+        pytest.skip(reason)
+    pool = WorkerPool(tmp_path)
+    celery_app.conf.task_always_eager = False
+    try:
+        yield pool
+    finally:
+        celery_app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+        pool.stop_all()

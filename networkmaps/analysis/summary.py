@@ -1,0 +1,69 @@
+"""Round-level summaries that sit beside the metrics: what changed since the previous round,
+how many ties cross groups, and what each community has in common. Pure; no Django."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+
+def merged_pairs(ties) -> dict[tuple[int, int], int]:
+    """(source, target, strength, directed) rows → {(low id, high id): highest strength}."""
+    pairs: dict[tuple[int, int], int] = {}
+    for source, target, strength, _directed in ties:
+        if source == target:
+            continue
+        key = (source, target) if source < target else (target, source)
+        if strength > pairs.get(key, 0):
+            pairs[key] = strength
+    return pairs
+
+
+def tie_changes(previous: dict[tuple[int, int], int], current: dict[tuple[int, int], int]):
+    """Counts of merged ties that appeared, disappeared, got stronger or weaker."""
+    common = previous.keys() & current.keys()
+    return {
+        "ties_new": len(current.keys() - previous.keys()),
+        "ties_lost": len(previous.keys() - current.keys()),
+        "ties_strengthened": sum(current[p] > previous[p] for p in common),
+        "ties_weakened": sum(current[p] < previous[p] for p in common),
+    }
+
+
+def cross_group_ties(
+    pairs: dict[tuple[int, int], int], groups: dict[str, dict[int, str | None]]
+) -> dict[str, int]:
+    """For each grouping, how many merged ties join members with different known values."""
+    counts = {}
+    for name, values in groups.items():
+        crossing = 0
+        for a, b in pairs:
+            va, vb = values.get(a), values.get(b)
+            if va and vb and va != vb:
+                crossing += 1
+        counts[f"cross_{name}_ties"] = crossing
+    return counts
+
+
+def community_labels(
+    communities: dict[int, int], groups: dict[str, dict[int, str | None]], *, max_parts: int = 2
+) -> dict[int, tuple[int, str]]:
+    """community index → (size, label naming the values most of its members share).
+
+    A grouping is named when at least half of the community has the same value, e.g.
+    "Fellows 2021 · health"; otherwise "mixed".
+    """
+    members: dict[int, list[int]] = {}
+    for node, index in communities.items():
+        members.setdefault(index, []).append(node)
+    labels = {}
+    for index, nodes in members.items():
+        parts = []
+        for name in ("cohort", "sector", "region"):
+            values = groups.get(name)
+            if not values:
+                continue
+            common = Counter(v for v in (values.get(n) for n in nodes) if v).most_common(1)
+            if common and common[0][1] * 2 >= len(nodes) and len(parts) < max_parts:
+                parts.append(common[0][0])
+        labels[index] = (len(nodes), " · ".join(parts) if parts else "mixed")
+    return labels

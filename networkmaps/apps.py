@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class NetworkmapsConfig(AppConfig):
+    name = "networkmaps"
+    verbose_name = "Network maps and metrics"

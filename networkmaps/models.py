@@ -1,0 +1,153 @@
+"""Stored results of metric runs. Pages read these; only workers write them."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from members.models import Member, Program, Round
+
+
+class MetricRunQuerySet(models.QuerySet):
+    def current(self) -> MetricRunQuerySet:
+        return self.filter(is_current=True)
+
+    def active(self) -> MetricRunQuerySet:
+        return self.filter(status__in=MetricRun.ACTIVE)
+
+
+class MetricRun(models.Model):
+    """One computation of every metric for (program, round, data fingerprint).
+
+    Results are written as new rows and made current in one transaction, so what anyone
+    sees is always one complete run.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        UNCHANGED = "unchanged", "Data unchanged"
+        FAILED = "failed", "Failed"
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="metric_runs")
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="metric_runs")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    is_current = models.BooleanField(default=False)
+    fingerprint = models.CharField(max_length=64, blank=True)
+    reused = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="For an unchanged run: the run whose results already match this data.",
+    )
+    stage = models.CharField(max_length=100, blank=True)
+    progress = models.FloatField(default=0.0)
+    approximate = models.BooleanField(default=False)
+    params = models.JSONField(default=dict, blank=True)
+    timings = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    requested_by = models.CharField(max_length=150, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = MetricRunQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round"], condition=Q(is_current=True), name="one_current_run_per_round"
+            ),
+            # Two "Recompute" clicks at once become one computation.
+            models.UniqueConstraint(
+                fields=["round"],
+                condition=Q(status__in=["queued", "running"]),
+                name="one_active_run_per_round",
+            ),
+        ]
+        indexes = [models.Index(fields=["program", "round", "is_current"])]
+
+    def __str__(self) -> str:
+        return f"Run {self.pk} of {self.round} ({self.get_status_display()})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE
+
+    @property
+    def duration(self) -> float | None:
+        if self.started_at and self.finished_at:
+            return (self.finished_at - self.started_at).total_seconds()
+        return None
+
+
+class NodeMetric(models.Model):
+    """One member's metrics in one run (see networkmaps/analysis/metrics.py for definitions)."""
+
+    run = models.ForeignKey(MetricRun, on_delete=models.CASCADE, related_name="node_metrics")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="metrics")
+    degree = models.PositiveIntegerField()
+    in_degree = models.PositiveIntegerField()
+    out_degree = models.PositiveIntegerField()
+    weighted_degree = models.FloatField()
+    betweenness = models.FloatField()
+    closeness = models.FloatField()
+    harmonic = models.FloatField()
+    eigenvector = models.FloatField()
+    pagerank = models.FloatField()
+    constraint = models.FloatField(null=True)
+    effective_size = models.FloatField(null=True)
+    clustering = models.FloatField()
+    core_number = models.PositiveIntegerField()
+    community = models.PositiveIntegerField()
+    reach_two_steps = models.FloatField()
+    brokerage = models.JSONField(default=dict)
+    x = models.FloatField(null=True)
+    y = models.FloatField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["run", "member"], name="node_metric_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Metrics of member {self.member_id} in run {self.run_id}"
+
+
+class NetworkMetric(models.Model):
+    run = models.ForeignKey(MetricRun, on_delete=models.CASCADE, related_name="network_metrics")
+    name = models.CharField(max_length=60)
+    value = models.FloatField(null=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "name"], name="network_metric_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} = {self.value}"
+
+
+class Community(models.Model):
+    run = models.ForeignKey(MetricRun, on_delete=models.CASCADE, related_name="communities")
+    index = models.PositiveIntegerField()
+    size = models.PositiveIntegerField()
+    label = models.CharField(max_length=200, help_text="What most of its members share.")
+
+    class Meta:
+        ordering = ["run", "index"]
+        verbose_name_plural = "communities"
+        constraints = [
+            models.UniqueConstraint(fields=["run", "index"], name="community_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Community {self.index}: {self.label}"

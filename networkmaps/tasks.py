@@ -1,0 +1,13 @@
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+from networkmaps import services
+
+
+@shared_task(
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    max_retries=5,
+)
+def metric_run_execute(run_id: int) -> None:
+    services.metric_run_execute(run_id=run_id)
