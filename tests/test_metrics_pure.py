@@ -10,10 +10,12 @@ from collections import Counter
 import networkx as nx
 import numpy as np
 import pytest
+from scipy.sparse.csgraph import connected_components
 
 from networkmaps.analysis.metrics import (
     GraphInput,
     MetricsResult,
+    _path_metrics,
     adjacency,
     build_graphs,
     compute_metrics,
@@ -333,18 +335,13 @@ def top(result: MetricsResult, metric: str, k: int) -> set[int]:
     return set(ranked[:k])
 
 
-def test_large_network_uses_networkx_pivot_estimate_and_says_so():
-    graph, g = approximation_case()
+def test_large_network_estimates_path_metrics_and_says_so():
+    graph, _ = approximation_case()
     approx = compute_metrics(graph, exact_limit=100, pivots=150, seed=7)
     exact = compute_metrics(graph, seed=7)
     assert approx.params["approximate"] is True and exact.params["approximate"] is False
     assert approx.params["pivots"] == 150
-    assert "betweenness" in approx.params["estimated"]
-
-    # The same sources networkx draws with the same seed, scaled the same way.
-    sampled = nx.betweenness_centrality(g, k=150, seed=7)
-    for v, value in sampled.items():
-        assert approx.nodes[v]["betweenness"] == pytest.approx(value, **TOL)
+    assert "betweenness" in approx.params["estimated"] and exact.params["estimated"] == []
 
     for metric in ("betweenness", "closeness", "harmonic"):
         overlap = len(top(approx, metric, 25) & top(exact, metric, 25)) / 25
@@ -358,6 +355,37 @@ def test_large_network_uses_networkx_pivot_estimate_and_says_so():
     for v in graph.nodes:
         for metric in ("degree", "pagerank", "eigenvector", "constraint", "community"):
             assert approx.nodes[v][metric] == exact.nodes[v][metric]
+
+
+def test_betweenness_estimator_is_exact_with_every_member_a_pivot():
+    graph, g = approximation_case()
+    merged = build_graphs(graph)
+    matrix = merged.adjacency(weighted=False)
+    _, labels = connected_components(matrix, directed=False)
+    paths = _path_metrics(
+        matrix.indptr.astype(np.int64),
+        matrix.indices.astype(np.int32),
+        labels,
+        np.bincount(labels),
+        pivots=merged.n,
+        seed=0,
+        report=lambda share: None,
+    )
+    expected = nx.betweenness_centrality(g)
+    for i, v in enumerate(merged.order.tolist()):
+        assert paths.betweenness[i] == pytest.approx(expected[v], **TOL)
+
+
+def test_betweenness_estimator_beats_plain_source_sampling():
+    graph, g = approximation_case()
+    exact = nx.betweenness_centrality(g)
+    ours, plain = [], []
+    for seed in range(5):
+        approx = compute_metrics(graph, exact_limit=100, pivots=60, seed=seed)
+        sampled = nx.betweenness_centrality(g, k=60, seed=seed)
+        ours.append(sum(abs(approx.nodes[v]["betweenness"] - exact[v]) for v in g))
+        plain.append(sum(abs(sampled[v] - exact[v]) for v in g))
+    assert sum(ours) < 0.8 * sum(plain)
 
 
 def test_pivots_at_least_members_is_exact():

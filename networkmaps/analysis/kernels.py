@@ -36,8 +36,15 @@ def shortest_path_sweep(
     For every source s and every other node w reachable from it: ``distance_sum[w]``
     gains d(s, w), ``inverse_distance_sum[w]`` gains 1/d(s, w) and ``sources_reached[w]``
     gains 1 (the graph is undirected, so these are w's own distance sums when the sources
-    are all nodes). When ``count_betweenness[i]`` is true the dependencies of source i
-    are added to ``betweenness`` (networkx's raw, ordered-pair betweenness).
+    are all nodes).
+
+    When ``count_betweenness[i]`` is true, source s credits each node v with the
+    linearly scaled dependency of Geisberger, Sanders & Schultes (2008): for every target
+    t, the share of s-t shortest paths through v times d(s, v) / d(s, t). Summed over all
+    sources this is exactly v's betweenness over unordered pairs (a pair's two
+    directions add up to 1); summed over a sample of sources it estimates it with about
+    half the error of plain source sampling, because sources next to v no longer
+    dominate v's estimate.
     """
     n = indptr.shape[0] - 1
     dist = np.full(n, -1, np.int32)
@@ -79,7 +86,8 @@ def shortest_path_sweep(
             for k in range(arcs - 1, -1, -1):
                 v = dag_parent[k]
                 w = dag_child[k]
-                delta[v] += sigma[v] / sigma[w] * (1.0 + delta[w])
+                # Targets at and beyond w credit v with d(s, v) / d(s, w) of their share.
+                delta[v] += sigma[v] / sigma[w] * (1.0 + delta[w]) * (dist[v] / dist[w])
             for k in range(1, tail):
                 w = queue[k]
                 betweenness[w] += delta[w]
