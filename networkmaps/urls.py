@@ -1,2 +1,11 @@
+from django.urls import path
+
+from networkmaps import views
+
 app_name = "networkmaps"
-urlpatterns = []
+urlpatterns = [
+    path("programs/<slug:slug>/dashboard/", views.dashboard, name="dashboard"),
+    path("programs/<slug:slug>/runs/", views.run_start, name="run-start"),
+    path("programs/<slug:slug>/runs/status/", views.run_status, name="run-status"),
+    path("programs/<slug:slug>/metrics/members/", views.member_table, name="member-table"),
+]

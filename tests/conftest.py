@@ -63,6 +63,7 @@ class WorkerPool:
             "CELERY_TASK_DEFAULT_QUEUE": self.queue,
             # A killed worker's task becomes visible to the next worker after this long.
             "CELERY_VISIBILITY_TIMEOUT": "4",
+            "CELERY_RESTORE_SWEEP_SECONDS": "1",
             "DEBUG": "true",
             "OMP_NUM_THREADS": "1",
         }

@@ -6,6 +6,7 @@ import threading
 import time
 
 import pytest
+from django.db import connection
 
 from members import services as member_services
 from members.models import Relationship
@@ -88,7 +89,10 @@ def test_two_concurrent_requests_and_a_duplicate_message_compute_once(celery_wor
 
     def request():
         barrier.wait()
-        runs.append(services.metric_run_request(program=program, round_=round_))
+        try:
+            runs.append(services.metric_run_request(program=program, round_=round_))
+        finally:
+            connection.close()
 
     threads = [threading.Thread(target=request) for _ in range(2)]
     for thread in threads:

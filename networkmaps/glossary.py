@@ -1,0 +1,154 @@
+"""What each metric means, in the words staff read on the dashboard and member table."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    label: str
+    help: str
+    format: str = "number"  # number | share | count | index
+
+
+MEMBER_METRICS = (
+    Metric("degree", "Ties", "How many people this person has a tie with (any type).", "count"),
+    Metric("in_degree", "Named by", "How many people name a tie to this person.", "count"),
+    Metric("out_degree", "Names", "How many people this person names a tie to.", "count"),
+    Metric(
+        "weighted_degree", "Tie strength", "The sum of the strengths (1–5) of their ties.", "count"
+    ),
+    Metric(
+        "betweenness",
+        "Broker score",
+        "Betweenness: how often this person lies on the shortest path between two others — "
+        "a broker. High values mean others depend on them to connect.",
+    ),
+    Metric(
+        "closeness",
+        "Closeness",
+        "How few steps this person needs to reach everyone they can reach (1 = one step "
+        "from all). Scaled down when parts of the network are out of reach.",
+    ),
+    Metric(
+        "harmonic",
+        "Reach (harmonic)",
+        "Average of 1 / distance to every other member; unreachable people count 0.",
+    ),
+    Metric(
+        "eigenvector",
+        "Connected to the well-connected",
+        "Eigenvector centrality: high when this person's contacts are themselves central.",
+    ),
+    Metric("pagerank", "Influence", "PageRank: a random walk's share of time spent here."),
+    Metric(
+        "constraint",
+        "Constraint",
+        "Burt's constraint: high when all their contacts know each other (a closed circle); "
+        "low for people who span separate groups.",
+    ),
+    Metric(
+        "effective_size",
+        "Non-redundant contacts",
+        "Burt's effective size: the number of contacts who do not already know each other.",
+    ),
+    Metric("clustering", "Circle closure", "Share of their contacts' pairs who know each other."),
+    Metric(
+        "core_number", "Core level", "k-core: the deepest core of the network they sit in.", "count"
+    ),
+    Metric(
+        "community", "Cluster", "The cluster (Louvain community) the person belongs to.", "index"
+    ),
+    Metric(
+        "reach_two_steps",
+        "Two-step reach",
+        "Share of the network this person reaches in one or two introductions.",
+        "share",
+    ),
+)
+MEMBER_METRIC_KEYS = tuple(m.key for m in MEMBER_METRICS)
+
+NETWORK_METRICS = (
+    Metric(
+        "members", "Members", "Everyone in the program, including people without ties.", "count"
+    ),
+    Metric("ties", "Ties", "Pairs of members with at least one tie of any type.", "count"),
+    Metric(
+        "ties_new", "New ties", "Pairs tied now that were not tied in the previous round.", "count"
+    ),
+    Metric("ties_lost", "Lost ties", "Pairs tied in the previous round but not now.", "count"),
+    Metric("density", "Density", "Share of all possible pairs that are tied.", "share"),
+    Metric("isolates", "Isolated members", "Members with no tie at all.", "count"),
+    Metric(
+        "components", "Separate parts", "Pieces of the network with no path between them.", "count"
+    ),
+    Metric(
+        "largest_component_share",
+        "In the main network",
+        "Share of members in the largest connected part.",
+        "share",
+    ),
+    Metric(
+        "average_path_length",
+        "Average distance",
+        "Average number of steps between two members of the main network.",
+    ),
+    Metric(
+        "transitivity", "Closure", "Share of two-step paths that close into triangles.", "share"
+    ),
+    Metric(
+        "degree_centralization",
+        "Centralization (ties)",
+        "How much the network revolves around a few highly tied people (1 = a star).",
+        "share",
+    ),
+    Metric(
+        "betweenness_centralization",
+        "Centralization (brokers)",
+        "How much the network depends on a few brokers (1 = everything runs through one).",
+        "share",
+    ),
+    Metric(
+        "communities",
+        "Clusters",
+        "Number of Louvain communities (isolates count as one each).",
+        "count",
+    ),
+    Metric("modularity", "Cluster separation", "Modularity: how sharply the clusters are divided."),
+    Metric("reciprocity", "Reciprocity", "Share of directed ties that are returned.", "share"),
+    Metric(
+        "cross_cohort_ties",
+        "Cross-cohort ties",
+        "Ties between members of different cohorts.",
+        "count",
+    ),
+    Metric(
+        "cross_sector_ties",
+        "Cross-sector ties",
+        "Ties between members of different sectors.",
+        "count",
+    ),
+    Metric(
+        "ei_cohort",
+        "E-I cohort",
+        "Krackhardt's E-I index by cohort: −1 all ties inside cohorts, +1 all across.",
+        "index",
+    ),
+    Metric("ei_sector", "E-I sector", "E-I index by sector.", "index"),
+    Metric("ei_region", "E-I region", "E-I index by region.", "index"),
+    Metric("ei_organisation", "E-I organisation", "E-I index by organisation.", "index"),
+    Metric("core_size", "Core", "Members in the network's dense core.", "count"),
+    Metric(
+        "periphery_size", "Periphery", "Members with at most one chain of single ties in.", "count"
+    ),
+)
+
+GRAPH_CHOICES = (
+    "Ties of every relationship type are merged per pair of members into one tie; its "
+    "strength is the highest strength recorded for that pair in the round.",
+    "Paths (brokers, closeness, distance, two-step reach) ignore direction and strength: "
+    "every tie is one step. Strength counts only in tie strength and influence (PageRank).",
+    "Direction counts only for “named by”/“names”, reciprocity and brokerage roles.",
+    "Every member of the program is in every round's network, including people with no ties.",
+    "Clusters are found with the Louvain method, seeded so the same data gives the same clusters.",
+)

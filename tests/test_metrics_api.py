@@ -1,0 +1,78 @@
+import pytest
+from django.urls import reverse
+
+from members import services as member_services
+from networkmaps import services
+from networkmaps.models import MetricRun
+from tests.factories import ProgramRoleFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def computed(demo_program):
+    for round_ in demo_program.rounds.all():
+        run = services.metric_run_request(program=demo_program, round_=round_)
+        services.metric_run_execute(run_id=run.pk)
+    return demo_program
+
+
+def test_program_metrics_per_round(staff_client, computed):
+    response = staff_client.get(reverse("api-program-metrics", args=[computed.slug]))
+    assert response.status_code == 200
+    baseline, year_two = response.json()
+    assert baseline["round"] == "Baseline" and year_two["round"] == "Year two"
+    assert year_two["metrics"]["members"] == 120
+    assert year_two["metrics"]["ties"] > baseline["metrics"]["ties"]
+    assert year_two["run"]["status"] == "succeeded" and year_two["run"]["is_current"]
+
+
+def test_member_metrics(staff_client, computed):
+    member = computed.members.order_by("pk").first()
+    url = reverse("api-member-metrics", args=[computed.slug, member.pk])
+    rounds = staff_client.get(url).json()
+    assert [r["round"] for r in rounds] == ["Baseline", "Year two"]
+    assert set(rounds[0]["metrics"]) >= {"degree", "betweenness", "reach_two_steps"}
+
+
+def test_member_of_another_program_is_not_found(staff_client, computed):
+    other = member_services.demo_program_seed(slug="other", members=20)
+    stranger = other.members.first()
+    response = staff_client.get(reverse("api-member-metrics", args=[computed.slug, stranger.pk]))
+    assert response.status_code == 404
+    assert stranger.name not in response.content.decode()
+
+
+def test_post_starts_runs_and_returns_status_urls(staff_client, demo_program):
+    response = staff_client.post(reverse("api-metric-runs", args=[demo_program.slug]))
+    assert response.status_code == 202
+    runs = response.json()
+    assert len(runs) == 2 and all(r["status"] == "queued" for r in runs)
+    detail = staff_client.get(runs[0]["status_url"])
+    assert detail.status_code == 200 and detail.json()["id"] == runs[0]["id"]
+
+
+def test_post_for_one_round_and_an_unknown_round(staff_client, demo_program):
+    url = reverse("api-metric-runs", args=[demo_program.slug])
+    assert len(staff_client.post(url + "?round=Baseline").json()) == 1
+    response = staff_client.post(url + "?round=Nope")
+    assert response.status_code == 400 and "Nope" in response.json()["round"][0]
+    assert MetricRun.objects.count() == 1
+
+
+def test_api_needs_a_signed_in_staff_member(client, demo_program):
+    url = reverse("api-program-metrics", args=[demo_program.slug])
+    assert client.get(url).status_code == 403
+    member = UserFactory()
+    ProgramRoleFactory(user=member, program=demo_program, role="member")
+    client.force_login(member)
+    assert client.get(url).status_code == 404
+
+
+def test_schema_and_docs_are_served_without_a_cdn(admin_client):
+    schema = admin_client.get(reverse("api-schema"))
+    assert schema.status_code == 200
+    assert b"/api/v1/programs/{slug}/metric-runs/" in schema.content
+    docs = admin_client.get(reverse("api-docs"))
+    assert docs.status_code == 200
+    assert b"cdn" not in docs.content.lower()
