@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from members.models import Member, Program, Round
 
@@ -151,3 +151,110 @@ class Community(models.Model):
 
     def __str__(self) -> str:
         return f"Community {self.index}: {self.label}"
+
+
+class SuggestionQuerySet(models.QuerySet):
+    def pairs(self) -> SuggestionQuerySet:
+        return self.exclude(kind=Suggestion.Kind.KEY_PLAYERS)
+
+    def involving(self, member: Member) -> SuggestionQuerySet:
+        return self.filter(Q(member_a=member) | Q(member_b=member))
+
+    def for_member(self, member: Member) -> SuggestionQuerySet:
+        """Introductions a member may see: they are in the pair, the other person accepts
+        introductions and lets other members see their name."""
+        visible = {"accepts_introductions": True, "visibility": Member.Visibility.MEMBERS}
+        as_a = Q(member_a=member) & Q(**{f"member_b__{k}": v for k, v in visible.items()})
+        as_b = Q(member_b=member) & Q(**{f"member_a__{k}": v for k, v in visible.items()})
+        return self.pairs().filter(as_a | as_b)
+
+
+class Suggestion(models.Model):
+    """A weaving suggestion produced by a metric run (see networkmaps/analysis/weaving.py).
+
+    What staff decide about a pair lives in PairDecision, so it survives recomputation."""
+
+    class Kind(models.TextChoices):
+        CLOSURE = "closure", "Close a triangle"
+        BRIDGE = "bridge", "Bridge two groups"
+        PERIPHERY = "periphery", "Bring someone in"
+        HUB_RELIEF = "hub_relief", "Relieve a hub"
+        KEY_PLAYERS = "key_players", "Key players"
+
+    run = models.ForeignKey(MetricRun, on_delete=models.CASCADE, related_name="suggestions")
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="suggestions")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    rank = models.PositiveIntegerField(help_text="Position within its kind, 1 = best.")
+    member_a = models.ForeignKey(
+        Member, null=True, on_delete=models.CASCADE, related_name="suggestions_as_a"
+    )
+    member_b = models.ForeignKey(
+        Member, null=True, on_delete=models.CASCADE, related_name="suggestions_as_b"
+    )
+    subject = models.ForeignKey(
+        Member, null=True, on_delete=models.CASCADE, related_name="suggestions_about"
+    )
+    member_ids = models.JSONField(default=list, help_text="Key players: the whole set.")
+    score = models.FloatField()
+    reason = models.TextField()
+    facts = models.JSONField(default=dict)
+
+    objects = SuggestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "rank"]
+        indexes = [models.Index(fields=["run", "kind", "rank"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(member_a__isnull=True) | Q(member_a__lt=F("member_b")),
+                name="suggestion_pair_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.rank}"
+
+    @property
+    def pair(self) -> tuple[int, int] | None:
+        return (self.member_a_id, self.member_b_id) if self.member_a_id else None
+
+
+class PairDecision(models.Model):
+    """What staff did about introducing two members, and whether a tie followed."""
+
+    class Status(models.TextChoices):
+        INTRODUCED = "introduced", "Introduced"
+        DISMISSED = "dismissed", "Dismissed"
+        SNOOZED = "snoozed", "Snoozed"
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="pair_decisions")
+    member_a = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    member_b = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=12, choices=Suggestion.Kind.choices)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    round = models.ForeignKey(
+        Round, on_delete=models.CASCADE, related_name="+",
+        help_text="The round whose suggestion was acted on; later rounds measure the outcome.",
+    )  # fmt: skip
+    decided_on = models.DateField()
+    note = models.TextField(blank=True)
+    snoozed_until = models.DateField(null=True, blank=True)
+    decided_by = models.CharField(max_length=150, blank=True)
+    tie_round = models.ForeignKey(
+        Round, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="The first later round in which the two have a tie.",
+    )  # fmt: skip
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "member_a", "member_b"], name="one_decision_per_pair"
+            ),
+            models.CheckConstraint(
+                condition=Q(member_a__lt=F("member_b")), name="decision_pair_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()}: {self.member_a_id} & {self.member_b_id}"

@@ -13,9 +13,17 @@ from django.db.models import F
 from django.utils import timezone
 
 from members.models import Member, Program, Relationship, RelationshipType, Round
-from networkmaps.analysis import summary
+from networkmaps.analysis import summary, weaving
+from networkmaps.analysis.layout import compute_layout
 from networkmaps.analysis.metrics import ENGINE, GraphInput, compute_metrics
-from networkmaps.models import Community, MetricRun, NetworkMetric, NodeMetric
+from networkmaps.models import (
+    Community,
+    MetricRun,
+    NetworkMetric,
+    NodeMetric,
+    PairDecision,
+    Suggestion,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +39,7 @@ LOCK_NAMESPACE = 7301  # first key of our advisory locks: "metric run being comp
 class RoundData:
     graph: GraphInput
     previous_ties: list[tuple[int, int, int, bool]] | None
+    people: dict[int, dict]
 
     def fingerprint(self) -> str:
         digest = hashlib.sha256()
@@ -42,6 +51,8 @@ class RoundData:
             digest.update(name.encode())
             digest.update(repr(sorted(values.items())).encode())
         digest.update(repr(sorted(self.previous_ties or [])).encode())
+        # Suggestions quote names and interests, so they are part of the data too.
+        digest.update(repr(sorted((k, sorted(v.items())) for k, v in self.people.items())).encode())
         return digest.hexdigest()
 
 
@@ -53,6 +64,8 @@ def round_data_load(*, round_: Round) -> RoundData:
     )
     members = Member.objects.filter(program_id=program_id).order_by("id")
     rows = list(members.values_list("id", "sector", "region", "organisation__name"))
+    details = dict(members.values_list("id", "name"))
+    issues = dict(members.values_list("id", "issue_areas"))
     cohorts: dict[int, str] = {}
     # A member in several cohorts is grouped with the earliest one.
     memberships = Member.cohorts.through.objects.filter(member__program_id=program_id)
@@ -66,8 +79,23 @@ def round_data_load(*, round_: Round) -> RoundData:
         "organisation": {m: org or None for m, _, _, org in rows},
     }
     graph = GraphInput(nodes=[m for m, *_ in rows], ties=_ties(round_, directed), groups=groups)
+    people = {
+        m: {
+            "name": details[m],
+            "organisation": groups["organisation"][m],
+            "cohort": groups["cohort"][m],
+            "sector": groups["sector"][m],
+            "region": groups["region"][m],
+            "issue_areas": sorted(issues[m] or []),
+        }
+        for m in graph.nodes
+    }
     previous = round_.previous()
-    return RoundData(graph=graph, previous_ties=_ties(previous, directed) if previous else None)
+    return RoundData(
+        graph=graph,
+        previous_ties=_ties(previous, directed) if previous else None,
+        people=people,
+    )
 
 
 def _ties(round_: Round, directed: dict[int, bool]) -> list[tuple[int, int, int, bool]]:
@@ -189,6 +217,22 @@ def _execute(run: MetricRun) -> MetricRun:
     timings["metrics"] = time.perf_counter() - started - timings["load"]
 
     current = summary.merged_pairs(data.graph.ties)
+    _set_progress(run.pk, "laying out the map", 0.93)
+    mark = time.perf_counter()
+    positions = compute_layout(
+        nodes=data.graph.nodes, edges=list(current), previous=_previous_positions(run.round), seed=0
+    )
+    timings["layout"] = time.perf_counter() - mark
+    _set_progress(run.pk, "finding introductions", 0.95)
+    mark = time.perf_counter()
+    suggestions = weaving.suggest(
+        graph=data.graph,
+        node_metrics=result.nodes,
+        communities=result.communities,
+        people=data.people,
+        exclude_pairs=_dismissed_pairs(run.program_id),
+    )
+    timings["suggestions"] = time.perf_counter() - mark
     network = dict(result.network)
     network.update(summary.cross_group_ties(current, data.graph.groups))
     if data.previous_ties is not None:
@@ -197,8 +241,10 @@ def _execute(run: MetricRun) -> MetricRun:
 
     _set_progress(run.pk, "saving results", 0.97)
     stored_at = time.perf_counter()
-    finished = _store(run, result, network, labels, fingerprint, timings)
+    finished = _store(run, result, network, labels, positions, suggestions, fingerprint, timings)
     timings["store"] = time.perf_counter() - stored_at
+    if finished:
+        decision_outcomes_update(round_=run.round)
     MetricRun.objects.filter(pk=run.pk).update(
         timings=timings | {"total": time.perf_counter() - started}
     )
@@ -207,15 +253,19 @@ def _execute(run: MetricRun) -> MetricRun:
     return MetricRun.objects.get(pk=run.pk)
 
 
-def _store(run, result, network, labels, fingerprint, timings) -> bool:
+def _store(run, result, network, labels, positions, suggestions, fingerprint, timings) -> bool:
     with transaction.atomic():
         locked = MetricRun.objects.select_for_update().get(pk=run.pk)
         if locked.status != MetricRun.Status.RUNNING:
             return False  # Another worker got there first: leave its run alone.
         NodeMetric.objects.bulk_create(
-            (_node_metric(run.pk, member, values) for member, values in result.nodes.items()),
+            (
+                _node_metric(run.pk, member, values, positions.get(member))
+                for member, values in result.nodes.items()
+            ),
             batch_size=5000,
         )
+        Suggestion.objects.bulk_create(_suggestion_rows(run, suggestions), batch_size=2000)
         NetworkMetric.objects.bulk_create(
             NetworkMetric(run_id=run.pk, name=name, value=_number(value))
             for name, value in network.items()
@@ -239,6 +289,73 @@ def _store(run, result, network, labels, fingerprint, timings) -> bool:
     return True
 
 
+def _previous_positions(round_: Round) -> dict[int, tuple[float, float]] | None:
+    """Where members stood on the last map of this round, or else of the round before, so
+    that maps of successive rounds line up."""
+    for candidate in (round_, round_.previous()):
+        if candidate is None:
+            continue
+        rows = NodeMetric.objects.filter(
+            run__round=candidate, run__is_current=True, x__isnull=False
+        ).values_list("member_id", "x", "y")
+        positions = {member: (x, y) for member, x, y in rows}
+        if positions:
+            return positions
+    return None
+
+
+def _dismissed_pairs(program_id: int) -> set[tuple[int, int]]:
+    rows = PairDecision.objects.filter(
+        program_id=program_id, status=PairDecision.Status.DISMISSED
+    ).values_list("member_a_id", "member_b_id")
+    return set(rows)
+
+
+def _suggestion_rows(run: MetricRun, suggestions) -> list[Suggestion]:
+    rows, ranks = [], {}
+    for found in suggestions:
+        ranks[found.kind] = ranks.get(found.kind, 0) + 1
+        pair = found.members if found.kind != Suggestion.Kind.KEY_PLAYERS else (None, None)
+        rows.append(
+            Suggestion(
+                run_id=run.pk,
+                program_id=run.program_id,
+                kind=found.kind,
+                rank=ranks[found.kind],
+                member_a_id=pair[0],
+                member_b_id=pair[1],
+                subject_id=found.subject,
+                member_ids=list(found.members),
+                score=found.score,
+                reason=found.reason,
+                facts=found.facts,
+            )
+        )
+    return rows
+
+
+def decision_outcomes_update(*, round_: Round) -> int:
+    """Mark introductions made before this round whose pair now has a tie. Returns how many."""
+    waiting = PairDecision.objects.filter(
+        program_id=round_.program_id,
+        status=PairDecision.Status.INTRODUCED,
+        tie_round__isnull=True,
+        round__observed_on__lt=round_.observed_on,
+    ).values_list("pk", "member_a_id", "member_b_id")
+    waiting = list(waiting)
+    if not waiting:
+        return 0
+    members = {m for _, a, b in waiting for m in (a, b)}
+    tied = {
+        (min(s, t), max(s, t))
+        for s, t in Relationship.objects.filter(round=round_, source_id__in=members)
+        .filter(target_id__in=members)
+        .values_list("source_id", "target_id")
+    }
+    formed = [pk for pk, a, b in waiting if (a, b) in tied]
+    return PairDecision.objects.filter(pk__in=formed).update(tie_round=round_)
+
+
 def _finish_unchanged(run: MetricRun, same: MetricRun, fingerprint: str) -> MetricRun:
     with transaction.atomic():
         locked = MetricRun.objects.select_for_update().get(pk=run.pk)
@@ -257,6 +374,7 @@ def _finish_unchanged(run: MetricRun, same: MetricRun, fingerprint: str) -> Metr
             progress=1.0,
             finished_at=timezone.now(),
         )
+    decision_outcomes_update(round_=run.round)
     return MetricRun.objects.get(pk=run.pk)
 
 
@@ -316,12 +434,15 @@ NODE_FIELDS = (
 )
 
 
-def _node_metric(run_id: int, member_id: int, values: dict) -> NodeMetric:
+def _node_metric(run_id: int, member_id: int, values: dict, position) -> NodeMetric:
     brokerage = {k: v for k, v in values.items() if k.startswith("brokerage_")}
+    x, y = position or (None, None)
     return NodeMetric(
         run_id=run_id,
         member_id=member_id,
         brokerage=brokerage,
+        x=x,
+        y=y,
         **{name: _number(values[name]) for name in NODE_FIELDS},
     )
 

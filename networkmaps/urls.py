@@ -8,4 +8,10 @@ urlpatterns = [
     path("programs/<slug:slug>/runs/", views.run_start, name="run-start"),
     path("programs/<slug:slug>/runs/status/", views.run_status, name="run-status"),
     path("programs/<slug:slug>/metrics/members/", views.member_table, name="member-table"),
+    path("programs/<slug:slug>/weaving/", views.weaving_queue, name="weaving"),
+    path(
+        "programs/<slug:slug>/weaving/<int:suggestion_id>/",
+        views.suggestion_act,
+        name="suggestion-act",
+    ),
 ]

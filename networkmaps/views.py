@@ -2,11 +2,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from members.access import program_for_user
-from networkmaps import glossary, services
+from networkmaps import glossary, services, weaving
+from networkmaps.forms import DecisionForm
+from networkmaps.models import Suggestion
 
 STAFF = {"staff"}
 
@@ -21,6 +25,7 @@ def dashboard(request, slug):
         {
             "program": program,
             "overview": overview,
+            "outcomes": weaving.introduction_outcomes(program=program),
             "graph_choices": glossary.GRAPH_CHOICES,
             "member_metrics": glossary.MEMBER_METRICS,
         },
@@ -50,7 +55,7 @@ def run_start(request, slug):
     runs = services.metric_runs_request_all(program=program, requested_by=request.user.username)
     messages.info(request, f"Recomputing {len(runs)} round{'s' if len(runs) != 1 else ''}.")
     if request.headers.get("HX-Request"):
-        return HttpResponse(headers={"HX-Redirect": request.build_absolute_uri("../dashboard/")})
+        return HttpResponse(headers={"HX-Redirect": reverse("networkmaps:dashboard", args=[slug])})
     return redirect("networkmaps:dashboard", slug=program.slug)
 
 
@@ -70,4 +75,51 @@ def member_table(request, slug):
             "page": page,
             "metrics": glossary.MEMBER_METRICS,
         },
+    )
+
+
+@login_required
+def weaving_queue(request, slug):
+    program = program_for_user(request, slug, roles=STAFF)
+    filters = {
+        key: request.GET.get(key, "").strip() for key in ("kind", "cohort", "sector", "member")
+    }
+    queue = weaving.weaving_queue(program=program, **filters)
+    return render(
+        request,
+        "networkmaps/weaving_queue.html",
+        {
+            "program": program,
+            "queue": queue,
+            "filters": filters,
+            "kinds": Suggestion.Kind.choices,
+            "cohorts": program.cohorts.all(),
+            "sectors": program.members.exclude(sector="").values_list("sector", flat=True)
+            .distinct().order_by("sector"),
+            "today": timezone.localdate(),
+        },
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def suggestion_act(request, slug, suggestion_id):
+    program = program_for_user(request, slug, roles=STAFF)
+    suggestion = get_object_or_404(
+        Suggestion.objects.select_related("run"), program=program, pk=suggestion_id
+    )
+    form = DecisionForm(request.POST)
+    if not form.is_valid() or suggestion.pair is None:
+        messages.error(request, "That action could not be recorded: " + _errors(form))
+    else:
+        weaving.pair_decision_record(
+            suggestion=suggestion, decided_by=request.user.get_username(), **form.cleaned_data
+        )
+        messages.success(request, f"Recorded: {form.cleaned_data['status']}.")
+    return redirect(request.POST.get("next") or reverse("networkmaps:weaving", args=[slug]))
+
+
+def _errors(form) -> str:
+    return "; ".join(f"{field}: {' '.join(errs)}" for field, errs in form.errors.items()) or (
+        "key-player sets are not introductions"
     )
