@@ -15,4 +15,10 @@ urlpatterns = [
         metrics_api.metric_run_detail,
         name="api-metric-run-detail",
     ),
+    path("programs/<slug:slug>/suggestions/", metrics_api.suggestions, name="api-suggestions"),
+    path(
+        "programs/<slug:slug>/suggestions/<int:suggestion_id>/",
+        metrics_api.suggestion_detail,
+        name="api-suggestion-detail",
+    ),
 ]

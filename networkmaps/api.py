@@ -2,14 +2,14 @@
 
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
 from members.access import program_for_user
-from networkmaps import glossary, services
-from networkmaps.models import MetricRun, NodeMetric
+from networkmaps import glossary, services, weaving
+from networkmaps.models import MetricRun, NodeMetric, PairDecision, Suggestion
 
 STAFF = {"staff"}
 
@@ -134,3 +134,79 @@ def _run_data(request, run):
     if run is None:
         return None
     return MetricRunSerializer(run, context={"request": request}).data
+
+
+class SuggestionSerializer(serializers.ModelSerializer):
+    members = serializers.ListField(source="member_ids", child=serializers.IntegerField())
+    round = serializers.CharField(source="run.round.name")
+    status = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Suggestion
+        fields = ["id", "kind", "rank", "members", "subject", "score", "reason", "facts", "round",
+                  "status"]  # fmt: skip
+
+    def get_status(self, suggestion) -> str:
+        decision = self.context["decisions"].get(suggestion.pair)
+        return decision.status if decision else "open"
+
+
+class DecisionSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=PairDecision.Status.choices)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    decided_on = serializers.DateField(required=False)
+    snoozed_until = serializers.DateField(required=False)
+
+
+def _decisions(program, suggestions) -> dict:
+    members = {s.member_a_id for s in suggestions if s.member_a_id}
+    rows = PairDecision.objects.filter(program=program, member_a_id__in=members)
+    return {(d.member_a_id, d.member_b_id): d for d in rows}
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("kind", str, enum=Suggestion.Kind.values),
+        OpenApiParameter("member", int, description="Only suggestions involving this member."),
+    ],
+    responses=SuggestionSerializer(many=True),
+)
+@api_view(["GET"])
+def suggestions(request, slug):
+    """Suggestions of the current round's current run (dismissed pairs included, by status)."""
+    program = program_for_user(request, slug, roles=STAFF)
+    round_ = program.current_round()
+    rows = Suggestion.objects.filter(run__round=round_, run__is_current=True).select_related(
+        "run__round"
+    )
+    if kind := request.query_params.get("kind"):
+        if kind not in Suggestion.Kind.values:
+            return Response({"kind": [f"Choose one of {', '.join(Suggestion.Kind.values)}."]}, 400)
+        rows = rows.filter(kind=kind)
+    rows = list(rows.order_by("kind", "rank"))
+    if member := request.query_params.get("member"):
+        if not member.isdigit():
+            return Response({"member": ["A member id is a whole number."]}, 400)
+        # A run holds a bounded queue (~120 rows): filtering the sets here is simplest.
+        rows = [r for r in rows if int(member) in r.member_ids or r.subject_id == int(member)]
+    context = {"request": request, "decisions": _decisions(program, rows)}
+    return Response(SuggestionSerializer(rows, many=True, context=context).data)
+
+
+@extend_schema(request=DecisionSerializer, responses=SuggestionSerializer)
+@api_view(["PATCH"])
+def suggestion_detail(request, slug, suggestion_id):
+    """Record what staff did about a suggested pair: introduced, dismissed or snoozed."""
+    program = program_for_user(request, slug, roles=STAFF)
+    suggestion = get_object_or_404(
+        Suggestion.objects.select_related("run__round"), program=program, pk=suggestion_id
+    )
+    if suggestion.pair is None:
+        return Response({"detail": "Key-player sets are not introductions."}, status=400)
+    incoming = DecisionSerializer(data=request.data)
+    incoming.is_valid(raise_exception=True)
+    weaving.pair_decision_record(
+        suggestion=suggestion, decided_by=request.user.get_username(), **incoming.validated_data
+    )
+    context = {"request": request, "decisions": _decisions(program, [suggestion])}
+    return Response(SuggestionSerializer(suggestion, context=context).data)

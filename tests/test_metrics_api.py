@@ -76,3 +76,36 @@ def test_schema_and_docs_are_served_without_a_cdn(admin_client):
     docs = admin_client.get(reverse("api-docs"))
     assert docs.status_code == 200
     assert b"cdn" not in docs.content.lower()
+
+
+def test_suggestions_api_lists_filters_and_records_decisions(staff_client, computed):
+    url = reverse("api-suggestions", args=[computed.slug])
+    everything = staff_client.get(url).json()
+    assert {s["kind"] for s in everything} == {
+        "closure", "bridge", "periphery", "hub_relief", "key_players"
+    }  # fmt: skip
+    closures = staff_client.get(url, {"kind": "closure"}).json()
+    assert closures and all(s["kind"] == "closure" for s in closures)
+    member = closures[0]["members"][0]
+    mine = staff_client.get(url, {"member": member}).json()
+    assert mine and all(member in s["members"] or s["subject"] == member for s in mine)
+    assert staff_client.get(url, {"kind": "hugs"}).status_code == 400
+    assert staff_client.get(url, {"member": "x"}).status_code == 400
+
+    detail = reverse("api-suggestion-detail", args=[computed.slug, closures[0]["id"]])
+    response = staff_client.patch(
+        detail, {"status": "introduced", "note": "emailed"}, content_type="application/json"
+    )
+    assert response.status_code == 200 and response.json()["status"] == "introduced"
+    bad = staff_client.patch(detail, {"status": "maybe"}, content_type="application/json")
+    assert bad.status_code == 400
+
+
+def test_suggestion_of_another_program_cannot_be_changed(staff_client, computed):
+    other = member_services.demo_program_seed(slug="other", members=40)
+    run = services.metric_run_request(program=other, round_=other.current_round())
+    services.metric_run_execute(run_id=run.pk)
+    foreign = other.suggestions.first()
+    detail = reverse("api-suggestion-detail", args=[computed.slug, foreign.pk])
+    response = staff_client.patch(detail, {"status": "dismissed"}, content_type="application/json")
+    assert response.status_code == 404
