@@ -130,6 +130,7 @@ def build_graphs(graph: GraphInput) -> MergedGraph:
         directed[~loop],
     )
 
+    # A pair of positions (i, j) is encoded as i * n + j while merging.
     low = np.minimum(source, target)
     high = np.maximum(source, target)
     pair, inverse = np.unique(low * n + high, return_inverse=True)
@@ -142,7 +143,7 @@ def build_graphs(graph: GraphInput) -> MergedGraph:
         )
     )
     directed_arcs = np.unique(source[directed] * n + target[directed])
-    base = max(n, 1)  # pairs are encoded as row * n + col
+    base = max(n, 1)
     return MergedGraph(
         order=order,
         edge_u=(pair // base).astype(np.int32),
@@ -157,7 +158,9 @@ def build_graphs(graph: GraphInput) -> MergedGraph:
     )
 
 
-def adjacency(graph: GraphInput | MergedGraph, *, weighted: bool = True):
+def adjacency(
+    graph: GraphInput | MergedGraph, *, weighted: bool = True
+) -> tuple[sp.csr_matrix, list[int]]:
     """``(A, order)``: the symmetric scipy.sparse CSR adjacency of the merged graph and the
     member id of each row/column (``order[i]`` is row i, ascending ids). ``A[i, j]`` is the
     merged strength (max over relationship rows) or 1 if ``weighted`` is false."""
