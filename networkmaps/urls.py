@@ -14,4 +14,5 @@ urlpatterns = [
         views.suggestion_act,
         name="suggestion-act",
     ),
+    path("programs/<slug:slug>/mixer/", views.mixer, name="mixer"),
 ]

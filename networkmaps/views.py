@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from members.access import program_for_user
 from networkmaps import glossary, services, weaving
-from networkmaps.forms import DecisionForm
+from networkmaps.forms import DecisionForm, MixerForm
 from networkmaps.models import Suggestion
 
 STAFF = {"staff"}
@@ -122,4 +122,20 @@ def suggestion_act(request, slug, suggestion_id):
 def _errors(form) -> str:
     return "; ".join(f"{field}: {' '.join(errs)}" for field, errs in form.errors.items()) or (
         "key-player sets are not introductions"
+    )
+
+
+@login_required
+def mixer(request, slug):
+    program = program_for_user(request, slug, roles={"staff", "facilitator"})
+    form = MixerForm(request.GET or None, program=program)
+    seating = None
+    if form.is_valid():
+        seating = weaving.convening_mix(
+            program=program,
+            attendee_ids=form.cleaned_data["attendee_ids"],
+            table_size=form.cleaned_data["table_size"],
+        )
+    return render(
+        request, "networkmaps/mixer.html", {"program": program, "form": form, "seating": seating}
     )

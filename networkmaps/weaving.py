@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from members.models import Member, Program, Relationship, Round
 from networkmaps.analysis.sketch import pair_sketch
-from networkmaps.models import MetricRun, PairDecision, Suggestion
+from networkmaps.models import MetricRun, NodeMetric, PairDecision, Suggestion
 
 SNOOZE_DAYS = 30
 # The rarer, structural suggestions first; closure ones are plentiful.
@@ -182,3 +182,52 @@ def introduction_outcomes(*, program: Program) -> list[Outcome]:
             )
         )
     return outcomes
+
+
+@dataclass
+class Seating:
+    tables: list[list[Member]]
+    summary: dict[str, int]
+    round: Round | None
+
+
+def convening_mix(*, program: Program, attendee_ids: list[int], table_size: int) -> Seating:
+    """Seat a convening's attendees so people who do not know each other meet, each table a
+    balanced mix of cohorts and sectors (see networkmaps/analysis/mixer.py)."""
+    from networkmaps.analysis.mixer import mix_summary, mix_tables
+    from networkmaps.services import round_data_load
+
+    members = Member.objects.filter(program=program, pk__in=attendee_ids).select_related(
+        "organisation"
+    )
+    found = {m.pk: m for m in members}
+    attendees = sorted(found)
+    round_ = program.current_round()
+    ties: set[tuple[int, int]] = set()
+    groups: dict[str, dict[int, str | None]] = {"cohort": {}, "sector": {}}
+    communities: dict[int, int] = {}
+    if round_ is not None:
+        data = round_data_load(round_=round_)
+        wanted = set(attendees)
+        ties = {
+            (min(s, t), max(s, t))
+            for s, t, _, _ in data.graph.ties
+            if s in wanted and t in wanted and s != t
+        }
+        groups = {k: {m: data.graph.groups[k].get(m) for m in attendees} for k in groups}
+        communities = dict(
+            NodeMetric.objects.filter(
+                run__round=round_, run__is_current=True, member_id__in=attendees
+            ).values_list("member_id", "community")
+        )
+    tables = mix_tables(
+        attendees=attendees,
+        table_size=table_size,
+        ties=ties,
+        groups=groups,
+        communities=communities or None,
+    )
+    summary = mix_summary(tables=tables, ties=ties, groups=groups, communities=communities or None)
+    return Seating(
+        tables=[[found[m] for m in table] for table in tables], summary=summary, round=round_
+    )

@@ -167,3 +167,29 @@ def test_members_only_see_introductions_to_people_who_allow_it(demo_program):
     assert not Suggestion.objects.for_member(me).filter(pk=s.pk).exists()
     Member.objects.filter(pk=other.pk).update(visibility="staff", accepts_introductions=True)
     assert not Suggestion.objects.for_member(me).filter(pk=s.pk).exists()
+
+
+def test_mixer_seats_cohorts_at_balanced_tables(client, demo_program):
+    _compute(demo_program, demo_program.current_round())
+    user = UserFactory()
+    ProgramRoleFactory(user=user, program=demo_program, role="facilitator")
+    client.force_login(user)
+    cohorts = list(demo_program.cohorts.values_list("pk", flat=True)[:2])
+    guest = demo_program.members.exclude(cohorts__in=cohorts).first()
+    url = reverse("networkmaps:mixer", args=[demo_program.slug])
+    response = client.get(url, {"cohorts": cohorts, "attendees": guest.email, "table_size": 8})
+    seating = response.context["seating"]
+    seated = [m.pk for table in seating.tables for m in table]
+    expected = set(demo_program.members.filter(cohorts__in=cohorts).values_list("pk", flat=True))
+    assert sorted(seated) == sorted(expected | {guest.pk})
+    sizes = [len(t) for t in seating.tables]
+    assert max(sizes) - min(sizes) <= 1 and max(sizes) <= 8
+    assert seating.summary["new_pairs"] > 0.8 * seating.summary["pairs"]
+
+
+def test_mixer_names_attendees_it_cannot_find(client, staff_user, demo_program):
+    client.force_login(staff_user)
+    url = reverse("networkmaps:mixer", args=[demo_program.slug])
+    response = client.get(url, {"attendees": "Nobody Atall\nno@one.org", "table_size": 6})
+    assert response.status_code == 200 and response.context["seating"] is None
+    assert "Nobody Atall" in response.content.decode()
