@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
+
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 
 from members import demo
 from members.models import (
@@ -114,6 +117,11 @@ def demo_program_seed(
         Round(program=program, name=r_name, observed_on=day, is_current=(i == len(data.rounds) - 1))
         for i, (r_name, day) in enumerate(data.rounds)
     )
+    if connection.vendor == "postgresql":
+        # Ties are most of the rows (~840k at 100k members). COPY skips a model instance
+        # and INSERT parameters per row: seeding 10k members takes 5-9 s instead of 15 s.
+        _relationships_copy(program, rounds, [p.id for p in people], types, data.ties)
+        return program
     for round_, ties in zip(rounds, data.ties, strict=True):
         Relationship.objects.bulk_create(
             (
@@ -131,6 +139,29 @@ def demo_program_seed(
             batch_size=10000,
         )
     return program
+
+
+def _relationships_copy(program, rounds, member_ids, types, ties_per_round) -> None:
+    """The demo ties as one PostgreSQL COPY (the same rows bulk_create would insert)."""
+    fields = ("program", "source", "target", "type", "round", "strength", "origin")
+    fields += ("created_at", "updated_at")
+    columns = ", ".join(
+        connection.ops.quote_name(Relationship._meta.get_field(f).column) for f in fields
+    )
+    now = timezone.now().isoformat()
+    origin = Relationship.Origin.IMPORT.value
+    buffer = io.StringIO()
+    for round_, ties in zip(rounds, ties_per_round, strict=True):
+        fixed = f"\t{origin}\t{now}\t{now}\n"
+        buffer.writelines(
+            f"{program.id}\t{member_ids[t.source]}\t{member_ids[t.target]}\t"
+            f"{types[t.type].id}\t{round_.id}\t{t.strength}{fixed}"
+            for t in ties
+        )
+    buffer.seek(0)
+    table = connection.ops.quote_name(Relationship._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", buffer)
 
 
 @transaction.atomic
