@@ -114,6 +114,12 @@ if given is not None:
         box = (0, 0, 100, 100)
         assert_valid_labels(nodes, place_labels(nodes, font_mm=font, box=box), box)
 
+else:
+
+    @pytest.mark.skip(reason="hypothesis is not installed")
+    def test_labels_never_overlap_for_any_node_set():
+        pass
+
 
 def test_label_placement_is_fast_for_ten_thousand_nodes():
     import time
@@ -232,9 +238,8 @@ FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
 @pytest.mark.skipif(not FONT.exists(), reason="DejaVu Sans is not installed")
 def test_text_width_estimate_is_never_narrower_than_the_font():
-    from PIL import ImageFont
-
-    font = ImageFont.truetype(str(FONT), 1000)
+    image_font = pytest.importorskip("PIL.ImageFont")
+    font = image_font.truetype(str(FONT), 1000)
     samples = NAMES + ["WWWWMMMM", "illegible", "Ñandú Çağlar", "Zoë O'Neill-Smith", "12345"]
     for text in samples:
         assert text_width(text, 1.0) >= font.getlength(text) / 1000
