@@ -10,11 +10,11 @@ pytestmark = pytest.mark.django_db
 def test_anonymous_visitor_is_sent_to_sign_in(client):
     response = client.get(reverse("home"))
     assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
+    assert response.url.startswith(reverse("account_login"))
 
 
 def test_sign_in_page_renders(client):
-    response = client.get(reverse("login"))
+    response = client.get(reverse("account_login"))
     assert response.status_code == 200
     assert b"Sign in" in response.content
 
@@ -59,7 +59,7 @@ def test_sign_in_with_the_printed_demo_login_works(client, db):
 
     call_command("seed_demo", "--members", "30", "--login", "demo:netlead-demo")
     response = client.post(
-        reverse("login"), {"username": "demo", "password": "netlead-demo"}, follow=True
+        reverse("account_login"), {"login": "demo", "password": "netlead-demo"}, follow=True
     )
     assert response.status_code == 200
     assert b"Northwind Fellows" in response.content

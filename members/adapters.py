@@ -1,0 +1,9 @@
+from allauth.account.adapter import DefaultAccountAdapter
+
+
+class InvitationOnlyAdapter(DefaultAccountAdapter):
+    """Nobody signs up on their own: accounts come from staff invitations
+    (members/invitations.py), which bind the account to the invited member record."""
+
+    def is_open_for_signup(self, request) -> bool:
+        return False
