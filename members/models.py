@@ -121,12 +121,13 @@ class Member(models.Model):
     )
     accepts_introductions = models.BooleanField(default=True)
     consent_recorded_at = models.DateTimeField(null=True, blank=True)
-    user = models.OneToOneField(
+    user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
-        related_name="member",
+        related_name="memberships",
+        help_text="The account of this person (one person may be in several programs).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -145,6 +146,9 @@ class Member(models.Model):
                 fields=["program", "external_id"],
                 condition=~Q(external_id=""),
                 name="member_external_id_unique_in_program",
+            ),
+            models.UniqueConstraint(
+                fields=["program", "user"], name="one_member_per_account_in_program"
             ),
         ]
         indexes = [models.Index(fields=["program", "name"])]

@@ -3,12 +3,14 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from members import views as member_views
+from members import views_privacy
 from netlead.views import healthz
 
 urlpatterns = [
     path("", member_views.home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
+    path("invitations/<str:token>/", views_privacy.invitation_accept, name="invitation-accept"),
     path("admin/", admin.site.urls),
     path("", include("members.urls")),
     path("", include("networkmaps.urls")),

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 
 from members import services
@@ -27,6 +28,13 @@ def _celery_inline(request):
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = saved
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Sign-in rate limits live in the cache: no test inherits another's attempts."""
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -125,3 +133,80 @@ def celery_workers(transactional_db, tmp_path):
     finally:
         celery_app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
         pool.stop_all()
+
+
+# Browser tests: Playwright driving Debian's Chromium (never a downloaded browser build).
+CHROMIUM = os.environ.get("NETLEAD_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+VIEWPORTS = {
+    "desktop": {"viewport": {"width": 1280, "height": 900}},
+    "phone": {
+        "viewport": {"width": 390, "height": 844},
+        "device_scale_factor": 2,
+        "is_mobile": True,
+        "has_touch": True,
+    },
+}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole test session.
+
+    Skipped when Chromium or Playwright is missing, unless NETLEAD_REQUIRE_BROWSER=1 (CI sets
+    it), which turns the skip into a failure so browser tests can never silently vanish.
+    """
+    reason = None
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        reason = "Playwright for Python is not installed (pip install -e '.[dev]')"
+    if reason is None and not Path(CHROMIUM).exists():
+        reason = f"no Chromium at {CHROMIUM} (apt-get install chromium)"
+    if reason:
+        if os.environ.get("NETLEAD_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"NETLEAD_REQUIRE_BROWSER=1 but {reason}")
+        pytest.skip(reason)
+    # Playwright's sync API keeps an asyncio loop on this thread; Django would then refuse
+    # ORM calls from the test body, which are synchronous and safe here.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(request, browser):
+    """A fresh browser page (own cookies) that records console errors in `page.console_errors`.
+
+    Desktop by default; parametrize indirectly for a phone:
+    `@pytest.mark.parametrize("page", ["phone", "desktop"], indirect=True)`.
+    `page.viewport_name` says which one a test got. Open more with `page.new_page()`."""
+    name = getattr(request, "param", "desktop")
+    contexts = []
+
+    def new_page():
+        context = browser.new_context(**VIEWPORTS[name])
+        contexts.append(context)
+        opened = context.new_page()
+        opened.console_errors = []
+        opened.on(
+            "console",
+            lambda message: message.type == "error" and opened.console_errors.append(message.text),
+        )
+        opened.on("pageerror", lambda error: opened.console_errors.append(str(error)))
+        opened.viewport_name = name
+        opened.new_page = new_page
+        return opened
+
+    yield new_page()
+    for context in contexts:
+        context.close()
