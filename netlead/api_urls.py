@@ -1,6 +1,23 @@
 from django.urls import path
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import SimpleRouter
 
+from members import api as members_api
 from networkmaps import api as metrics_api
+from networkmaps import api_exports
+
+# Programs and, nested under programs/<slug>/, each kind of row a program's staff manage.
+router = SimpleRouter()
+router.register("programs", members_api.ProgramViewSet, basename="api-program")
+for prefix, viewset, basename in (
+    ("cohorts", members_api.CohortViewSet, "api-cohort"),
+    ("organisations", members_api.OrganisationViewSet, "api-organisation"),
+    ("members", members_api.MemberViewSet, "api-member"),
+    ("relationship-types", members_api.RelationshipTypeViewSet, "api-relationship-type"),
+    ("rounds", members_api.RoundViewSet, "api-round"),
+    ("relationships", members_api.RelationshipViewSet, "api-relationship"),
+):
+    router.register(rf"programs/(?P<slug>[-a-zA-Z0-9_]+)/{prefix}", viewset, basename=basename)
 
 urlpatterns = [
     path("programs/<slug:slug>/metrics/", metrics_api.program_metrics, name="api-program-metrics"),
@@ -21,4 +38,11 @@ urlpatterns = [
         metrics_api.suggestion_detail,
         name="api-suggestion-detail",
     ),
+    path(
+        "programs/<slug:slug>/exports/<str:file_format>/",
+        api_exports.program_export,
+        name="api-export",
+    ),
+    path("auth/token/", obtain_auth_token, name="api-token"),
+    *router.urls,
 ]

@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from members.models import Member, Program, Relationship, RelationshipType, Round
+from members.survey import survey_ties_counted
 from networkmaps.analysis import summary, weaving
 from networkmaps.analysis.layout import compute_layout
 from networkmaps.analysis.metrics import ENGINE, GraphInput, compute_metrics
@@ -99,9 +100,11 @@ def round_data_load(*, round_: Round) -> RoundData:
 
 
 def _ties(round_: Round, directed: dict[int, bool]) -> list[tuple[int, int, int, bool]]:
-    rows = Relationship.objects.filter(round=round_).values_list(
-        "source_id", "target_id", "strength", "type_id"
+    # A program may count survey ties only when both people reported them (its setting).
+    counted = survey_ties_counted(
+        Relationship.objects.filter(round=round_), program_id=round_.program_id
     )
+    rows = counted.values_list("source_id", "target_id", "strength", "type_id")
     return [(s, t, strength, directed[type_id]) for s, t, strength, type_id in rows.iterator(10000)]
 
 

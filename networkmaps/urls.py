@@ -1,6 +1,6 @@
 from django.urls import path
 
-from networkmaps import views
+from networkmaps import views, views_export
 
 app_name = "networkmaps"
 urlpatterns = [
@@ -15,4 +15,10 @@ urlpatterns = [
         name="suggestion-act",
     ),
     path("programs/<slug:slug>/mixer/", views.mixer, name="mixer"),
+    path("programs/<slug:slug>/exports/", views_export.exports_page, name="exports"),
+    path(
+        "programs/<slug:slug>/exports/<str:file_format>/",
+        views_export.export_download,
+        name="export-download",
+    ),
 ]

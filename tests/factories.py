@@ -2,6 +2,7 @@ import datetime
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from members.models import (
     Cohort,
@@ -12,6 +13,8 @@ from members.models import (
     Relationship,
     RelationshipType,
     Round,
+    Survey,
+    SurveyInvitation,
 )
 
 
@@ -103,3 +106,24 @@ class RelationshipFactory(factory.django.DjangoModelFactory):
     type = factory.SubFactory(RelationshipTypeFactory, program=factory.SelfAttribute("..program"))
     round = factory.SubFactory(RoundFactory, program=factory.SelfAttribute("..program"))
     strength = 3
+
+
+class SurveyFactory(factory.django.DjangoModelFactory):
+    """An open survey: opened yesterday, closes in two weeks."""
+
+    class Meta:
+        model = Survey
+
+    program = factory.SubFactory(ProgramFactory)
+    round = factory.SubFactory(RoundFactory, program=factory.SelfAttribute("..program"))
+    name = factory.Sequence(lambda n: f"Survey {n}")
+    opens_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=1))
+    closes_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=14))
+
+
+class SurveyInvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SurveyInvitation
+
+    survey = factory.SubFactory(SurveyFactory)
+    member = factory.SubFactory(MemberFactory, program=factory.SelfAttribute("..survey.program"))
