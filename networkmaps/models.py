@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
 from members.models import Member, Program, Round
+from networkmaps.analysis.poster import PAPER_SIZES
+from networkmaps.glossary import MEMBER_METRICS
 
 
 class MetricRunQuerySet(models.QuerySet):
@@ -258,3 +261,57 @@ class PairDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_status_display()}: {self.member_a_id} & {self.member_b_id}"
+
+
+class Poster(models.Model):
+    """A printable map of one round, rendered to files in MEDIA_ROOT (see networkmaps/maps.py).
+
+    Small programs are drawn during the request; large ones by a worker while the page polls.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Drawing"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    class ColourBy(models.TextChoices):
+        COMMUNITY = "community", "Cluster"
+        COHORT = "cohort", "Cohort"
+        SECTOR = "sector", "Sector"
+        REGION = "region", "Region"
+        ORGANISATION = "organisation", "Organisation"
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="posters")
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="posters")
+    paper = models.CharField(max_length=10, choices=[(key, key) for key in PAPER_SIZES])
+    landscape = models.BooleanField(default=False)
+    anonymised = models.BooleanField(default=False)
+    colour_by = models.CharField(max_length=20, choices=ColourBy.choices)
+    size_by = models.CharField(
+        max_length=20,
+        choices=[(m.key, m.label) for m in MEMBER_METRICS if m.key != "community"],
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    members = models.PositiveIntegerField(default=0)
+    pdf = models.FileField(upload_to="posters/", blank=True)
+    svg = models.FileField(upload_to="posters/", blank=True)
+    error = models.TextField(blank=True)
+    timings = models.JSONField(default=dict, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Poster {self.pk} of {self.round} ({self.get_status_display()})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from networkmaps import views, views_export
+from networkmaps import views, views_export, views_map
 
 app_name = "networkmaps"
 urlpatterns = [
@@ -15,6 +15,19 @@ urlpatterns = [
         name="suggestion-act",
     ),
     path("programs/<slug:slug>/mixer/", views.mixer, name="mixer"),
+    path("programs/<slug:slug>/map/", views_map.map_detail, name="map"),
+    path("programs/<slug:slug>/map/data/", views_map.map_data, name="map-data"),
+    path("programs/<slug:slug>/posters/", views_map.posters, name="posters"),
+    path(
+        "programs/<slug:slug>/posters/<int:poster_id>/status/",
+        views_map.poster_status,
+        name="poster-status",
+    ),
+    path(
+        "programs/<slug:slug>/posters/<int:poster_id>/<str:extension>/",
+        views_map.poster_download,
+        name="poster-download",
+    ),
     path("programs/<slug:slug>/exports/", views_export.exports_page, name="exports"),
     path(
         "programs/<slug:slug>/exports/<str:file_format>/",

@@ -402,7 +402,7 @@ def _plan(spec: PosterSpec) -> _Plan:
         square = (margin + gutter, header_bottom + gutter, side)
         px = square[0] + side + gutter + margin
         panel = (px, header_bottom + gutter, w - margin - px, side)
-        legend_h = min(panel[3] * 0.35, _legend_height(spec, body))
+        legend_h = min(panel[3] * 0.35, _legend_height(spec, body, r_max=0.028 * side))
         legend_area = (panel[0], panel[1], panel[2], legend_h)
         index_area = (panel[0], panel[1] + legend_h + body, panel[2], panel[3] - legend_h - body)
     else:
@@ -469,8 +469,15 @@ def _plan(spec: PosterSpec) -> _Plan:
     )
 
 
-def _legend_height(spec: PosterSpec, body: float) -> float:
-    return body * 1.6 * (len(spec.legend) + 8)
+def _legend_height(spec: PosterSpec, body: float, *, r_max: float) -> float:
+    """Room for every legend entry plus what _draw_legend reserves (heading, notes and
+    the size circles, which can be several lines tall: ``r_max`` is their largest radius)."""
+    line = body * 1.6
+    notes = 3 if spec.anonymised else 2
+    height = body + line * (1.8 + notes + len(spec.legend))
+    if spec.size_legend:
+        height += line * 1.4 + r_max * 2 + body * 0.4
+    return height
 
 
 def _dots(spec: PosterSpec, square) -> tuple[list[PlacedNode], dict[int, str], tuple]:

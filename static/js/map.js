@@ -1,0 +1,828 @@
+// The interactive network map: sigma.js 3 (WebGL) over a graphology graph.
+//
+// Loaded as a classic script after the vendored graphology and sigma bundles (globals
+// `graphology` and `Sigma`); the CSP forbids inline code, so everything lives here.
+// Positions come from the server (computed once per metric run), so no layout runs in the
+// browser. Names are user data: they reach the page only through textContent and
+// setAttribute, never through innerHTML or string-built markup.
+(() => {
+  "use strict";
+
+  const FADED = "#E4E7EB";
+  const EDGE = "#B8C0CA";
+  const EDGE_OLD = "#D5DAE0";
+  const EDGE_NEW = "#D55E00"; // vermillion: stands out against the light edges
+  const FOCUS_RING = "#1D2433";
+  const SVG_NS = "http://www.w3.org/2000/svg";
+
+  const config = JSON.parse(document.getElementById("map-config").textContent);
+  const dataUrl = document.getElementById("map-urls").dataset.data;
+  const $ = (id) => document.getElementById(id);
+  const els = {
+    canvas: $("map-canvas"), status: $("map-status"), legend: $("map-legend"), card: $("map-card"),
+    snapshot: $("map-snapshot"), searchForm: $("map-search-form"), search: $("map-search"),
+    results: $("map-results"), focusBox: $("map-focus"), focusName: $("map-focus-name"),
+    steps: $("map-steps"), clearFocus: $("map-clear-focus"), round: $("map-round"),
+    compare: $("map-compare"), anonymised: $("map-anonymised"), colour: $("map-colour"),
+    size: $("map-size"), types: $("map-types"), strength: $("map-strength"), reset: $("map-reset"),
+    ego: $("map-ego"), egoRows: $("map-ego-rows"), egoTitle: $("map-ego-title"),
+  };
+
+  const state = {
+    data: null,
+    graph: null,
+    renderer: null,
+    n: 0,
+    nodeShown: null, // Uint8Array: passes the cohort/sector/region filters
+    edgeRows: null, // per drawn edge: [[type, strength], ...]
+    edgeShown: null, // Uint8Array per drawn edge
+    edgeNew: null, // Uint8Array per drawn edge (comparison)
+    focus: null, // row of the focused member
+    ego: null, // Map row → steps away
+    hovered: null,
+    loadToken: 0,
+  };
+
+  // What tests and benchmarks read (see tests/test_map_browser.py).
+  const api = {
+    ready: false,
+    error: null,
+    timings: {},
+    get renderer() { return state.renderer; },
+    get data() { return state.data; },
+    nodeCount: () => (state.graph ? state.graph.order : 0),
+    shownNodeCount: () => countShown().nodes,
+    shownEdgeCount: () => countShown().edges,
+    focusedMemberIds: () =>
+      state.ego && state.data.nodes.id ? [...state.ego.keys()].map((i) => state.data.nodes.id[i]) : null,
+    colourOf: (memberId) => {
+      const row = state.data.nodes.id.indexOf(memberId);
+      return row < 0 ? null : state.graph.getNodeAttribute(String(row), "color");
+    },
+    legendEntries: () => [...els.legend.querySelectorAll("li")].map((li) => li.textContent.trim()),
+    focusMember: (memberId) => focusRow(state.data.nodes.id.indexOf(memberId)),
+    snapshotPng: () => snapshotCanvas().toDataURL("image/png"),
+    buildSvg: () => new XMLSerializer().serializeToString(buildSvg()),
+  };
+  window.netleadMap = api;
+
+  // --- loading ---------------------------------------------------------------------------
+
+  async function load() {
+    const token = ++state.loadToken;
+    const params = new URLSearchParams({ round: els.round.value });
+    if (els.compare.value) params.set("compare", els.compare.value);
+    if (els.anonymised.checked) params.set("anonymised", "1");
+    setStatus("Loading the map…");
+    api.ready = false;
+    const started = performance.now();
+    let data;
+    try {
+      const response = await fetch(`${dataUrl}?${params}`, {
+        credentials: "same-origin", headers: { Accept: "application/json" },
+      });
+      if (!response.ok) throw new Error(`the server answered ${response.status}`);
+      data = await response.json();
+    } catch (error) {
+      api.error = String(error);
+      setStatus(`The map could not be loaded: ${error.message}`);
+      return;
+    }
+    if (token !== state.loadToken) return; // a newer request is on its way
+    if (data.error) {
+      api.error = data.error;
+      setStatus(data.error);
+      return;
+    }
+    const fetched = performance.now();
+    build(data);
+    const built = performance.now();
+    // The first frame is drawn by the time the next animation frame starts.
+    requestAnimationFrame(() => {
+      const drawn = performance.now();
+      api.timings = {
+        fetchMs: fetched - started, buildMs: built - fetched, firstFrameMs: drawn - built,
+        totalMs: drawn - started, sinceNavigationMs: drawn,
+      };
+      api.ready = true;
+      document.documentElement.dataset.mapReady = "true";
+    });
+  }
+
+  function build(data) {
+    state.data = data;
+    const n = data.nodes.label.length;
+    state.n = n;
+    state.focus = null;
+    state.ego = null;
+    const graph = new graphology.UndirectedGraph();
+    for (let i = 0; i < n; i++) {
+      graph.addNode(String(i), { x: data.nodes.x[i], y: data.nodes.y[i], label: data.nodes.label[i], size: 3, color: FADED });
+    }
+    // One drawn line per pair: the pair's rows (type, strength) decide whether it is shown.
+    const pairIndex = new Map();
+    const rows = [];
+    const isNew = [];
+    const e = data.edges;
+    for (let k = 0; k < e.source.length; k++) {
+      const key = e.source[k] * n + e.target[k];
+      let at = pairIndex.get(key);
+      if (at === undefined) {
+        at = rows.length;
+        pairIndex.set(key, at);
+        rows.push([]);
+        isNew.push(0);
+        graph.addUndirectedEdgeWithKey(String(at), String(e.source[k]), String(e.target[k]), { k: at, size: 1, color: EDGE });
+      }
+      rows[at].push([e.type[k], e.strength[k]]);
+      if (e.new && e.new[k]) isNew[at] = 1;
+    }
+    state.edgeRows = rows;
+    state.edgeNew = Uint8Array.from(isNew);
+    state.edgeShown = new Uint8Array(rows.length).fill(1);
+    state.nodeShown = new Uint8Array(n).fill(1);
+    state.graph = graph;
+
+    fillFilters(data);
+    if (state.renderer) state.renderer.kill();
+    state.renderer = new Sigma(graph, els.canvas, {
+      nodeReducer, edgeReducer,
+      zIndex: true,
+      labelFont: "DejaVu Sans, Verdana, sans-serif",
+      labelSize: 12,
+      labelWeight: "500",
+      labelDensity: n > 2000 ? 0.35 : 0.6,
+      labelGridCellSize: 80,
+      labelRenderedSizeThreshold: n > 2000 ? 7 : 5,
+      defaultEdgeColor: EDGE,
+      // Edges off while panning keeps dragging smooth on 10k-member maps.
+      hideEdgesOnMove: rows.length > 20000,
+      // The print stylesheet hides the canvas; sigma must not fail when it has no size.
+      allowInvalidContainer: true,
+      minCameraRatio: 0.02,
+      maxCameraRatio: 3,
+    });
+    state.renderer.on("enterNode", ({ node }) => showCard(Number(node)));
+    state.renderer.on("leaveNode", () => hideCard());
+    state.renderer.on("clickNode", ({ node }) => focusRow(Number(node)));
+    applyStyle();
+    applyFilters();
+  }
+
+  // --- filters, colour and size ----------------------------------------------------------
+
+  function fillFilters(data) {
+    for (const select of document.querySelectorAll("[data-filter]")) {
+      const group = data.groups[select.dataset.filter];
+      const keep = select.value;
+      while (select.options.length > 1) select.remove(1);
+      group.values.forEach((value, i) => {
+        if (value.missing) return;
+        select.add(new Option(`${value.label} (${value.count})`, String(i)));
+      });
+      select.value = [...select.options].some((o) => o.value === keep) ? keep : "";
+    }
+    const checked = new Set(
+      [...els.types.querySelectorAll("input")].filter((box) => !box.checked).map((box) => box.dataset.name),
+    );
+    for (const label of els.types.querySelectorAll("label")) label.remove();
+    data.types.forEach((type, i) => {
+      const label = document.createElement("label");
+      label.className = "check";
+      const box = document.createElement("input");
+      box.type = "checkbox";
+      box.value = String(i);
+      box.dataset.name = type.name;
+      box.checked = !checked.has(type.name);
+      label.append(box, ` ${type.name}`);
+      els.types.append(label);
+    });
+    // Only earlier rounds can be compared with.
+    const order = config.rounds.map((r) => String(r.id));
+    const here = order.indexOf(els.round.value);
+    for (const option of els.compare.options) {
+      if (!option.value) continue;
+      option.disabled = order.indexOf(option.value) >= here;
+    }
+    if (els.compare.selectedOptions[0] && els.compare.selectedOptions[0].disabled) els.compare.value = "";
+  }
+
+  function applyStyle() {
+    const data = state.data;
+    const group = data.groups[els.colour.value];
+    const metric = data.metrics.find((m) => m.key === els.size.value) || data.metrics[0];
+    const values = metric.values.map((v) => (v === null ? 0 : Math.max(0, v)));
+    const lo = Math.min(...values, Infinity);
+    const hi = Math.max(...values, -Infinity);
+    const big = state.n > 3000;
+    const [minSize, maxSize] = big ? [1.6, 9] : [3, 15];
+    state.graph.updateEachNodeAttributes((node, attrs) => {
+      const i = Number(node);
+      const t = hi > lo ? (values[i] - lo) / (hi - lo) : 0.3;
+      attrs.size = minSize + (maxSize - minSize) * Math.sqrt(t);
+      attrs.color = group.values[group.of[i]].colour;
+      return attrs;
+    }, { attributes: ["size", "color"] });
+    state.renderer.refresh();
+    renderLegend();
+  }
+
+  function selectedTypes() {
+    return new Set([...els.types.querySelectorAll("input:checked")].map((box) => Number(box.value)));
+  }
+
+  function applyFilters() {
+    const data = state.data;
+    const wanted = {};
+    for (const select of document.querySelectorAll("[data-filter]")) {
+      if (select.value !== "") wanted[select.dataset.filter] = Number(select.value);
+    }
+    const extra = data.nodes.extra_cohorts;
+    for (let i = 0; i < state.n; i++) {
+      let ok = true;
+      for (const [key, value] of Object.entries(wanted)) {
+        if (data.groups[key].of[i] === value) continue;
+        if (key === "cohort" && extra[i] && extra[i].includes(value)) continue;
+        ok = false;
+        break;
+      }
+      state.nodeShown[i] = ok ? 1 : 0;
+    }
+    const types = selectedTypes();
+    const min = Number(els.strength.value);
+    state.graph.forEachEdge((edge, attrs, source, target) => {
+      const k = attrs.k;
+      let ok = state.nodeShown[Number(source)] && state.nodeShown[Number(target)];
+      if (ok) ok = state.edgeRows[k].some(([type, strength]) => types.has(type) && strength >= min);
+      state.edgeShown[k] = ok ? 1 : 0;
+    });
+    if (state.focus !== null) {
+      if (state.nodeShown[state.focus]) computeEgo();
+      else clearFocus({ quiet: true });
+    }
+    state.renderer.refresh({ skipIndexation: true });
+    renderLegend();
+    announce();
+  }
+
+  function nodeReducer(node, attrs) {
+    const i = Number(node);
+    if (!state.nodeShown[i]) return { ...attrs, hidden: true };
+    if (state.ego) {
+      if (!state.ego.has(i)) return { ...attrs, color: FADED, label: "", zIndex: 0 };
+      const out = { ...attrs, zIndex: 1, forceLabel: state.ego.size <= 60 };
+      if (i === state.focus) {
+        out.highlighted = true;
+        out.zIndex = 2;
+        out.forceLabel = true;
+        out.size = attrs.size + 3;
+      }
+      return out;
+    }
+    return attrs;
+  }
+
+  function edgeReducer(edge, attrs) {
+    const k = attrs.k;
+    if (!state.edgeShown[k]) return { ...attrs, hidden: true };
+    if (state.ego) {
+      const [a, b] = state.graph.extremities(edge);
+      if (!state.ego.has(Number(a)) || !state.ego.has(Number(b))) return { ...attrs, hidden: true };
+    }
+    if (state.data.compare) {
+      return state.edgeNew[k]
+        ? { ...attrs, color: EDGE_NEW, size: 2, zIndex: 1 }
+        : { ...attrs, color: EDGE_OLD, zIndex: 0 };
+    }
+    return attrs;
+  }
+
+  function countShown() {
+    let nodes = 0;
+    let edges = 0;
+    if (!state.graph) return { nodes, edges };
+    for (let i = 0; i < state.n; i++) if (state.nodeShown[i] && (!state.ego || state.ego.has(i))) nodes++;
+    state.graph.forEachEdge((edge, attrs, a, b) => {
+      if (!state.edgeShown[attrs.k]) return;
+      if (state.ego && (!state.ego.has(Number(a)) || !state.ego.has(Number(b)))) return;
+      edges++;
+    });
+    return { nodes, edges };
+  }
+
+  // --- legend and announcements ----------------------------------------------------------
+
+  function renderLegend() {
+    const data = state.data;
+    const group = data.groups[els.colour.value];
+    const counts = new Array(group.values.length).fill(0);
+    for (let i = 0; i < state.n; i++) {
+      if (state.nodeShown[i] && (!state.ego || state.ego.has(i))) counts[group.of[i]]++;
+    }
+    els.legend.replaceChildren();
+    const items = legendItems(group, counts);
+    const heading = document.createElement("p");
+    heading.className = "map-legend-title";
+    heading.textContent = `Colour: ${group.label.toLowerCase()}`;
+    const list = document.createElement("ul");
+    for (const item of items) list.append(legendRow(item.colour, item.text, item.kind));
+    els.legend.append(heading, list);
+
+    const metric = data.metrics.find((m) => m.key === els.size.value);
+    const size = document.createElement("p");
+    size.className = "map-legend-note";
+    size.textContent = `Size: ${metric.label.toLowerCase()}`;
+    els.legend.append(size);
+    if (data.compare || state.ego) {
+      const lines = document.createElement("ul");
+      if (data.compare) {
+        lines.append(legendRow(EDGE_NEW, `Tie new since ${data.compare.name}`, "line"));
+        lines.append(legendRow(EDGE_OLD, `Tie already in ${data.compare.name}`, "line"));
+      }
+      if (state.ego) lines.append(legendRow(FADED, "Outside the focused network", "dot"));
+      els.legend.append(lines);
+    }
+  }
+
+  // The entries of the colour legend for the members shown: palette colours one by one,
+  // everything beyond the palette folded into one "other" entry, missing values last.
+  function legendItems(group, counts) {
+    const items = [];
+    let otherGroups = 0;
+    let otherMembers = 0;
+    let otherColour = null;
+    group.values.forEach((value, i) => {
+      if (!counts[i] || value.missing) return;
+      if (value.other) {
+        otherGroups++;
+        otherMembers += counts[i];
+        otherColour = value.colour;
+        return;
+      }
+      items.push({ colour: value.colour, text: `${value.label} (${counts[i]})`, kind: "dot" });
+    });
+    if (otherGroups) {
+      items.push({ colour: otherColour, text: `${otherGroups} other ${group.plural} (${otherMembers})`, kind: "dot" });
+    }
+    group.values.forEach((value, i) => {
+      if (counts[i] && value.missing) items.push({ colour: value.colour, text: `${value.label} (${counts[i]})`, kind: "dot" });
+    });
+    return items;
+  }
+
+  function legendRow(colour, text, kind) {
+    const li = document.createElement("li");
+    const swatch = document.createElement("span");
+    swatch.className = kind === "line" ? "map-swatch map-swatch-line" : "map-swatch";
+    swatch.style.background = colour;
+    swatch.setAttribute("aria-hidden", "true");
+    li.append(swatch, document.createTextNode(text));
+    return li;
+  }
+
+  function announce() {
+    const { nodes, edges } = countShown();
+    const data = state.data;
+    let text = `${data.round.name}: showing ${nodes.toLocaleString()} of ${state.n.toLocaleString()} members and ${edges.toLocaleString()} ties`;
+    if (data.compare) {
+      let fresh = 0;
+      state.graph.forEachEdge((edge, attrs) => { if (state.edgeShown[attrs.k] && state.edgeNew[attrs.k]) fresh++; });
+      text += `, ${fresh.toLocaleString()} of them new since ${data.compare.name}`;
+    }
+    if (state.focus !== null) {
+      text += ` in ${data.nodes.label[state.focus]}’s ${els.steps.value === "2" ? "two-step" : "direct"} network`;
+    }
+    setStatus(`${text}.`);
+  }
+
+  function setStatus(text) { els.status.textContent = text; }
+
+  // --- hover card --------------------------------------------------------------------------
+
+  function showCard(i) {
+    state.hovered = i;
+    fillCard(i);
+    const pos = state.renderer.graphToViewport(state.graph.getNodeAttributes(String(i)));
+    const box = els.canvas.getBoundingClientRect();
+    els.card.hidden = false;
+    const w = els.card.offsetWidth;
+    const h = els.card.offsetHeight;
+    els.card.style.left = `${Math.min(Math.max(pos.x + 14, 4), box.width - w - 4)}px`;
+    els.card.style.top = `${Math.min(Math.max(pos.y - h / 2, 4), box.height - h - 4)}px`;
+  }
+
+  function hideCard() {
+    state.hovered = null;
+    els.card.hidden = true;
+  }
+
+  function fillCard(i) {
+    const data = state.data;
+    const org = data.groups.organisation.values[data.groups.organisation.of[i]];
+    const cohort = data.groups.cohort.values[data.groups.cohort.of[i]];
+    const cluster = data.groups.community.values[data.groups.community.of[i]];
+    const title = document.createElement("p");
+    title.className = "map-card-name";
+    title.textContent = data.nodes.label[i];
+    const where = document.createElement("p");
+    where.className = "map-card-org";
+    const job = data.nodes.title ? data.nodes.title[i] : "";
+    where.textContent = [job, org.missing ? "" : org.label].filter(Boolean).join(", ") || org.label;
+    const list = document.createElement("dl");
+    const facts = [["Cohort", cohort.label], ["Cluster", cluster.label]];
+    for (const key of ["degree", "betweenness", "reach_two_steps"]) {
+      const metric = data.metrics.find((m) => m.key === key);
+      if (metric) facts.push([metric.label, formatMetric(metric.values[i], metric.format)]);
+    }
+    const sized = data.metrics.find((m) => m.key === els.size.value);
+    if (sized && !["degree", "betweenness", "reach_two_steps"].includes(sized.key)) {
+      facts.push([sized.label, formatMetric(sized.values[i], sized.format)]);
+    }
+    for (const [term, value] of facts) {
+      const dt = document.createElement("dt");
+      dt.textContent = term;
+      const dd = document.createElement("dd");
+      dd.textContent = value;
+      list.append(dt, dd);
+    }
+    els.card.replaceChildren(title, where, list);
+  }
+
+  function formatMetric(value, format) {
+    if (value === null || value === undefined) return "—";
+    if (format === "count") return Math.round(value).toLocaleString();
+    if (format === "share") return `${(value * 100).toFixed(1)}%`;
+    if (format === "index") return String(value);
+    return value.toFixed(3);
+  }
+
+  // --- search and focus ------------------------------------------------------------------
+
+  function matches(text) {
+    const needle = text.trim().toLocaleLowerCase();
+    if (!needle || !state.data) return [];
+    const found = [];
+    const labels = state.data.nodes.label;
+    for (let i = 0; i < labels.length && found.length < 12; i++) {
+      if (state.nodeShown[i] && labels[i].toLocaleLowerCase().includes(needle)) found.push(i);
+    }
+    // Whole-name and starts-with matches first.
+    const rank = (i) => {
+      const label = labels[i].toLocaleLowerCase();
+      return label === needle ? 0 : label.startsWith(needle) ? 1 : 2;
+    };
+    return found.sort((a, b) => rank(a) - rank(b));
+  }
+
+  function showMatches(rows) {
+    els.results.replaceChildren();
+    const org = state.data.groups.organisation;
+    for (const i of rows) {
+      const li = document.createElement("li");
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "link-button";
+      button.dataset.row = String(i);
+      const orgName = org.values[org.of[i]];
+      button.textContent = orgName.missing ? state.data.nodes.label[i] : `${state.data.nodes.label[i]} — ${orgName.label}`;
+      li.append(button);
+      els.results.append(li);
+    }
+  }
+
+  function focusRow(i) {
+    if (i === null || i < 0 || i >= state.n) return;
+    if (!state.nodeShown[i]) {
+      setStatus(`${state.data.nodes.label[i]} is hidden by the filters: reset them to see them.`);
+      return;
+    }
+    state.focus = i;
+    computeEgo();
+    els.focusBox.hidden = false;
+    els.focusName.textContent = state.data.nodes.label[i];
+    state.renderer.refresh({ skipIndexation: true });
+    fitCamera([...state.ego.keys()]);
+    renderLegend();
+    renderEgoTable();
+    announce();
+  }
+
+  function computeEgo() {
+    const steps = Number(els.steps.value);
+    const ego = new Map([[state.focus, 0]]);
+    let frontier = [state.focus];
+    for (let step = 1; step <= steps; step++) {
+      const next = [];
+      for (const i of frontier) {
+        state.graph.forEachEdge(String(i), (edge, attrs, a, b) => {
+          if (!state.edgeShown[attrs.k]) return;
+          const other = Number(a) === i ? Number(b) : Number(a);
+          if (!ego.has(other)) {
+            ego.set(other, step);
+            next.push(other);
+          }
+        });
+      }
+      frontier = next;
+    }
+    state.ego = ego;
+  }
+
+  function clearFocus({ quiet = false } = {}) {
+    state.focus = null;
+    state.ego = null;
+    els.focusBox.hidden = true;
+    els.ego.hidden = true;
+    if (quiet) return;
+    state.renderer.refresh({ skipIndexation: true });
+    state.renderer.getCamera().animatedReset({ duration: 300 });
+    renderLegend();
+    announce();
+  }
+
+  function fitCamera(rows) {
+    const renderer = state.renderer;
+    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    for (const i of rows) {
+      const d = renderer.getNodeDisplayData(String(i));
+      if (!d) continue;
+      x0 = Math.min(x0, d.x); x1 = Math.max(x1, d.x);
+      y0 = Math.min(y0, d.y); y1 = Math.max(y1, d.y);
+    }
+    if (!Number.isFinite(x0)) return;
+    const ratio = Math.min(1.1, Math.max(0.08, Math.max(x1 - x0, y1 - y0) * 1.35));
+    renderer.getCamera().animate({ x: (x0 + x1) / 2, y: (y0 + y1) / 2, ratio }, { duration: 350 });
+  }
+
+  function renderEgoTable() {
+    const data = state.data;
+    const org = data.groups.organisation;
+    const degree = data.metrics.find((m) => m.key === "degree");
+    const rows = [...state.ego.entries()].sort((a, b) => a[1] - b[1] || data.nodes.label[a[0]].localeCompare(data.nodes.label[b[0]]));
+    els.egoTitle.textContent = `${data.nodes.label[state.focus]}’s network: ${rows.length - 1} people within ${els.steps.value} step${els.steps.value === "1" ? "" : "s"}`;
+    const shown = rows.slice(0, 500);
+    els.egoRows.replaceChildren(...shown.map(([i, steps]) => {
+      const tr = document.createElement("tr");
+      const th = document.createElement("th");
+      th.scope = "row";
+      th.textContent = data.nodes.label[i];
+      const orgCell = document.createElement("td");
+      orgCell.textContent = org.values[org.of[i]].label;
+      const stepCell = document.createElement("td");
+      stepCell.className = "num";
+      stepCell.textContent = steps === 0 ? "—" : String(steps);
+      const ties = document.createElement("td");
+      ties.className = "num";
+      ties.textContent = formatMetric(degree.values[i], "count");
+      tr.append(th, orgCell, stepCell, ties);
+      return tr;
+    }));
+    els.ego.hidden = false;
+  }
+
+  // --- export and print ------------------------------------------------------------------
+
+  // Exports put the legend in a panel beside the map, so it never hides part of it.
+  const PANEL_FONT = "12px DejaVu Sans, Verdana, sans-serif";
+  const PANEL_LINE = 17;
+  const PANEL_PAD = 14;
+  const PANEL_WIDTH = 300;
+  let measurer = null;
+
+  function textWidth(text, bold) {
+    measurer = measurer || document.createElement("canvas").getContext("2d");
+    measurer.font = bold ? `bold ${PANEL_FONT}` : PANEL_FONT;
+    return measurer.measureText(text).width;
+  }
+
+  // The legend as lines of at most the panel's width, read back from the on-screen legend
+  // and status so that exports say exactly what the page says.
+  function legendLines() {
+    const raw = [
+      { text: config.program, bold: true },
+      { text: els.status.textContent },
+      { text: "" },
+    ];
+    for (const child of els.legend.children) {
+      if (child.tagName === "UL") {
+        for (const li of child.children) {
+          const swatch = li.querySelector(".map-swatch");
+          raw.push({ text: li.textContent, colour: swatch.style.background, kind: swatch.classList.contains("map-swatch-line") ? "line" : "dot" });
+        }
+      } else {
+        raw.push({ text: child.textContent, bold: child.classList.contains("map-legend-title") });
+      }
+    }
+    const lines = [];
+    for (const line of raw) {
+      const room = PANEL_WIDTH - 2 * PANEL_PAD - (line.colour ? 20 : 0);
+      let current = "";
+      for (const word of line.text.split(" ")) {
+        const next = current ? `${current} ${word}` : word;
+        if (current && textWidth(next, line.bold) > room) {
+          lines.push({ ...line, text: current });
+          current = word;
+          line.colour = null; // the swatch belongs to the first line only
+        } else {
+          current = next;
+        }
+      }
+      lines.push({ ...line, text: current });
+    }
+    return lines;
+  }
+
+  // One canvas with the map as drawn now (WebGL layers and labels) and its legend.
+  function snapshotCanvas() {
+    const renderer = state.renderer;
+    renderer.refresh({ skipIndexation: true }); // draws now, so the WebGL buffers are fresh
+    const { width, height } = renderer.getDimensions();
+    const lines = legendLines();
+    const fullHeight = Math.max(height, lines.length * PANEL_LINE + 2 * PANEL_PAD);
+    const scale = window.devicePixelRatio || 1;
+    const out = document.createElement("canvas");
+    out.width = Math.round((width + PANEL_WIDTH) * scale);
+    out.height = Math.round(fullHeight * scale);
+    const ctx = out.getContext("2d");
+    ctx.fillStyle = "#FFFFFF";
+    ctx.fillRect(0, 0, out.width, out.height);
+    const layers = renderer.getCanvases();
+    for (const name of ["edges", "nodes", "edgeLabels", "labels", "hovers", "hoverNodes"]) {
+      if (layers[name]) ctx.drawImage(layers[name], 0, 0, Math.round(width * scale), Math.round(height * scale));
+    }
+    ctx.scale(scale, scale);
+    ctx.fillStyle = "#DDE2EA";
+    ctx.fillRect(width, 0, 1, fullHeight);
+    let y = PANEL_PAD + 12;
+    const x = width + PANEL_PAD;
+    for (const line of lines) {
+      if (line.colour) {
+        ctx.fillStyle = line.colour;
+        if (line.kind === "line") ctx.fillRect(x, y - 5, 14, 3);
+        else { ctx.beginPath(); ctx.arc(x + 6, y - 4, 5, 0, 2 * Math.PI); ctx.fill(); }
+      }
+      ctx.font = line.bold ? `bold ${PANEL_FONT}` : PANEL_FONT;
+      ctx.fillStyle = "#1D2433";
+      ctx.fillText(line.text, line.colour || line.kind ? x + 20 : x, y);
+      y += PANEL_LINE;
+    }
+    return out;
+  }
+
+  function buildSvg() {
+    const renderer = state.renderer;
+    const { width, height } = renderer.getDimensions();
+    const lines = legendLines();
+    const fullHeight = Math.max(height, lines.length * PANEL_LINE + 2 * PANEL_PAD);
+    const fullWidth = width + PANEL_WIDTH;
+    const svg = document.createElementNS(SVG_NS, "svg");
+    svg.setAttribute("xmlns", SVG_NS);
+    svg.setAttribute("width", String(fullWidth));
+    svg.setAttribute("height", String(fullHeight));
+    svg.setAttribute("viewBox", `0 0 ${fullWidth} ${fullHeight}`);
+    svg.setAttribute("font-family", "DejaVu Sans, Verdana, sans-serif");
+    const add = (parent, tag, attrs, text) => {
+      const el = document.createElementNS(SVG_NS, tag);
+      for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+      if (text !== undefined) el.textContent = text;
+      parent.append(el);
+      return el;
+    };
+    add(svg, "title", {}, `${config.program}: ${els.status.textContent}`);
+    add(svg, "rect", { width: fullWidth, height: fullHeight, fill: "#FFFFFF" });
+    const inView = (p) => p.x >= -20 && p.y >= -20 && p.x <= width + 20 && p.y <= height + 20;
+    const map = add(svg, "g", {});
+    const edges = add(map, "g", { "stroke-linecap": "round" });
+    const graph = state.graph;
+    graph.forEachEdge((edge, attrs, a, b) => {
+      const d = renderer.getEdgeDisplayData(edge);
+      if (!d || d.hidden) return;
+      const pa = renderer.graphToViewport(graph.getNodeAttributes(a));
+      const pb = renderer.graphToViewport(graph.getNodeAttributes(b));
+      if (!inView(pa) && !inView(pb)) return;
+      add(edges, "line", {
+        x1: r(pa.x), y1: r(pa.y), x2: r(pb.x), y2: r(pb.y), stroke: d.color || EDGE,
+        "stroke-width": r(Math.max(0.5, renderer.scaleSize(d.size || 1) * 0.6)),
+      });
+    });
+    const nodes = add(map, "g", { stroke: "#FFFFFF", "stroke-width": 0.5 });
+    const labels = add(map, "g", { "font-size": 12, fill: "#1D2433" });
+    const shownLabels = renderer.displayedNodeLabels || new Set();
+    const order = graph.nodes().map((node) => [node, renderer.getNodeDisplayData(node)])
+      .filter(([, d]) => d && !d.hidden)
+      .sort((p, q) => (p[1].zIndex || 0) - (q[1].zIndex || 0));
+    for (const [node, d] of order) {
+      const p = renderer.graphToViewport(graph.getNodeAttributes(node));
+      if (!inView(p)) continue;
+      const radius = renderer.scaleSize(d.size);
+      add(nodes, "circle", { cx: r(p.x), cy: r(p.y), r: r(radius), fill: d.color });
+      if (d.label && (shownLabels.has(node) || d.forceLabel)) {
+        add(labels, "text", { x: r(p.x + radius + 3), y: r(p.y + 4) }, d.label);
+      }
+    }
+    const legend = add(svg, "g", { "font-size": 12, fill: "#1D2433" });
+    add(legend, "rect", { x: width, y: 0, width: 1, height: fullHeight, fill: "#DDE2EA" });
+    let y = PANEL_PAD + 12;
+    const x = width + PANEL_PAD;
+    for (const line of lines) {
+      if (line.colour) {
+        if (line.kind === "line") add(legend, "rect", { x, y: y - 5, width: 14, height: 3, fill: line.colour });
+        else add(legend, "circle", { cx: x + 6, cy: y - 4, r: 5, fill: line.colour });
+      }
+      const attrs = { x: line.colour || line.kind ? x + 20 : x, y };
+      if (line.bold) attrs["font-weight"] = "bold";
+      if (line.text) add(legend, "text", attrs, line.text);
+      y += PANEL_LINE;
+    }
+    return svg;
+  }
+
+  const r = (v) => Math.round(v * 10) / 10;
+
+  function download(blob, extension) {
+    const url = URL.createObjectURL(blob);
+    const link = document.createElement("a");
+    const round = state.data.round.name.toLowerCase().replace(/[^a-z0-9]+/g, "-");
+    link.href = url;
+    link.download = `network-map-${round}.${extension}`;
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  }
+
+  // Printing a WebGL canvas is unreliable, so the print shows a snapshot image instead.
+  function prepareForPrint() {
+    if (!state.renderer) return Promise.resolve();
+    els.snapshot.src = snapshotCanvas().toDataURL("image/png");
+    return els.snapshot.decode().catch(() => undefined);
+  }
+  api.prepareForPrint = prepareForPrint;
+
+  // --- wiring ----------------------------------------------------------------------------
+
+  els.searchForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const found = matches(els.search.value);
+    showMatches(found);
+    if (found.length === 1 || (found.length && state.data.nodes.label[found[0]].toLocaleLowerCase() === els.search.value.trim().toLocaleLowerCase())) {
+      focusRow(found[0]);
+    } else if (!found.length) {
+      setStatus(`No member shown matches “${els.search.value.trim()}”.`);
+    } else {
+      setStatus(`${found.length} members match: choose one from the list.`);
+    }
+  });
+  let typing = null;
+  els.search.addEventListener("input", () => {
+    clearTimeout(typing);
+    typing = setTimeout(() => showMatches(matches(els.search.value)), 120);
+  });
+  els.search.addEventListener("keydown", (event) => {
+    if (event.key === "ArrowDown") {
+      const first = els.results.querySelector("button");
+      if (first) { event.preventDefault(); first.focus(); }
+    }
+  });
+  els.results.addEventListener("click", (event) => {
+    const button = event.target.closest("button[data-row]");
+    if (button) focusRow(Number(button.dataset.row));
+  });
+  els.results.addEventListener("keydown", (event) => {
+    const buttons = [...els.results.querySelectorAll("button")];
+    const at = buttons.indexOf(document.activeElement);
+    if (event.key === "ArrowDown" && at < buttons.length - 1) { event.preventDefault(); buttons[at + 1].focus(); }
+    if (event.key === "ArrowUp") { event.preventDefault(); (at > 0 ? buttons[at - 1] : els.search).focus(); }
+  });
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && state.focus !== null) {
+      clearFocus();
+      els.search.focus();
+    }
+  });
+  els.steps.addEventListener("change", () => { if (state.focus !== null) focusRow(state.focus); });
+  els.clearFocus.addEventListener("click", () => clearFocus());
+  els.colour.addEventListener("change", applyStyle);
+  els.size.addEventListener("change", applyStyle);
+  for (const select of document.querySelectorAll("[data-filter]")) select.addEventListener("change", applyFilters);
+  els.types.addEventListener("change", applyFilters);
+  els.strength.addEventListener("change", applyFilters);
+  els.reset.addEventListener("click", () => {
+    for (const select of document.querySelectorAll("[data-filter]")) select.value = "";
+    for (const box of els.types.querySelectorAll("input")) box.checked = true;
+    els.strength.value = "1";
+    applyFilters();
+  });
+  els.round.addEventListener("change", load);
+  els.compare.addEventListener("change", load);
+  els.anonymised.addEventListener("change", () => { els.results.replaceChildren(); load(); });
+  $("map-export-png").addEventListener("click", () => snapshotCanvas().toBlob((blob) => download(blob, "png")));
+  $("map-export-svg").addEventListener("click", () => {
+    const text = `<?xml version="1.0" encoding="UTF-8"?>\n${api.buildSvg()}`;
+    download(new Blob([text], { type: "image/svg+xml" }), "svg");
+  });
+  $("map-print").addEventListener("click", () => prepareForPrint().then(() => window.print()));
+  window.addEventListener("beforeprint", () => { if (state.renderer) els.snapshot.src = snapshotCanvas().toDataURL("image/png"); });
+
+  load();
+})();
