@@ -4,11 +4,13 @@ FROM python:3.12-slim
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
-    OMP_NUM_THREADS=1
+    OMP_NUM_THREADS=1 \
+    NUMBA_CACHE_DIR=/tmp/numba-cache
 
 # cairo and pango for the PDF posters; libpq is bundled in psycopg2-binary.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libcairo2 libpango-1.0-0 fonts-dejavu-core \
+    && apt-get install -y --no-install-recommends libcairo2 libpango-1.0-0 libpangoft2-1.0-0 \
+       fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
