@@ -42,8 +42,6 @@ from members.models import (
 )
 
 LINK_SALT = "netlead.survey.link"
-# Links die when their survey closes; this only bounds how long a leaked old link could live.
-LINK_MAX_AGE = datetime.timedelta(days=400)
 MAX_KNOWN = 200
 MAX_MEET = 30
 MAX_UNLISTED = 30
@@ -165,7 +163,12 @@ def survey_ties_counted(relationships: QuerySet, *, program_id: int) -> QuerySet
 
 
 def survey_link_token(*, invitation: SurveyInvitation) -> str:
-    signer = signing.TimestampSigner(salt=LINK_SALT)
+    """The signed part of a member's personal link.
+
+    No timestamp in it: the link is the same every time staff copy or email it, and it
+    expires with its survey (checked on every use in `invitation_from_token`), so closing
+    a survey early or extending it changes what the link may do at once."""
+    signer = signing.Signer(salt=LINK_SALT)
     return signer.sign_object({"s": invitation.survey_id, "m": invitation.member_id})
 
 
@@ -175,12 +178,10 @@ def invitation_from_token(*, token: str, now: datetime.datetime | None = None):
     Raises LinkInvalid for a link that was altered or is not ours, and LinkExpired once the
     survey has closed."""
     now = now or timezone.now()
-    signer = signing.TimestampSigner(salt=LINK_SALT)
+    signer = signing.Signer(salt=LINK_SALT)
     try:
-        data = signer.unsign_object(token, max_age=LINK_MAX_AGE)
+        data = signer.unsign_object(token)
         survey_id, member_id = int(data["s"]), int(data["m"])
-    except signing.SignatureExpired as exc:
-        raise LinkInvalid("This survey link is too old to use.") from exc
     except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
         raise LinkInvalid(
             "This survey link is not valid. Please use the link exactly as it was sent to you."
@@ -249,15 +250,13 @@ def roster_search(
 
 def answers_open(*, invitation: SurveyInvitation, now: datetime.datetime | None = None):
     """Note that the member opened their link; on the first visit, copy last round's answers."""
-    now = now or timezone.now()
-    fields = ["opened_at"]
-    invitation.opened_at = invitation.opened_at or now
+    if invitation.opened_at is not None:
+        return invitation
+    invitation.opened_at = now or timezone.now()
+    changes = {"opened_at": invitation.opened_at}
     if not invitation.answers and invitation.submitted_at is None:
-        invitation.answers = _previous_answers(invitation)
-        fields.append("answers")
-    SurveyInvitation.objects.filter(pk=invitation.pk).update(
-        **{name: getattr(invitation, name) for name in fields}
-    )
+        invitation.answers = changes["answers"] = _previous_answers(invitation)
+    SurveyInvitation.objects.filter(pk=invitation.pk).update(**changes)
     return invitation
 
 

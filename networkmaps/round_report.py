@@ -9,6 +9,7 @@ periphery into the core comes from each round's current metric run.
 from __future__ import annotations
 
 import datetime
+import logging
 from dataclasses import dataclass, field
 
 from django.db.models import F
@@ -32,7 +33,8 @@ REPORT_METRICS = (
     "communities",
     "modularity",
 )
-NAMES_SHOWN = 12
+# WeasyPrint logs every layout step at INFO; a report request needs none of that in the log.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 @dataclass
