@@ -532,8 +532,9 @@ def posters_recent(*, program: Program, limit: int = 10) -> QuerySet[Poster]:
     return Poster.objects.filter(program=program).select_related("round", "requested_by")[:limit]
 
 
-def posters_prune(*, program_id: int, keep: int = KEEP_POSTERS) -> int:
+def posters_prune(*, program_id: int, keep: int | None = None) -> int:
     """Delete all but the newest `keep` finished posters of a program, files included."""
+    keep = KEEP_POSTERS if keep is None else keep
     finished = Poster.objects.filter(program_id=program_id).exclude(status__in=Poster.ACTIVE)
     stale = list(finished.order_by("-created_at", "-id")[keep:])
     for poster in stale:
