@@ -1,0 +1,146 @@
+"""Time a spreadsheet import of 100k ties (members/imports.py) against the configured database.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/netlead .venv/bin/python bench/import_bench.py
+    .venv/bin/python bench/import_bench.py --members 5000 --ties 100000 --xlsx
+
+Creates a throwaway program, imports the members, then the ties (all new), the same ties
+again (nothing changes) and again with every strength changed (all updated); optionally the
+ties as an .xlsx workbook too. Prints the seconds of each step and deletes the program.
+The issue's target: 100k ties in at most 30 s on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "netlead.settings")
+# Not DEBUG: it would keep every (huge) bulk INSERT statement in memory.
+os.environ.setdefault("SECRET_KEY", "import-bench-only")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+
+from members import importers, services  # noqa: E402
+from members.imports import network_import  # noqa: E402
+from members.models import Program, Round  # noqa: E402
+from netlead.celery import app as celery_app  # noqa: E402
+
+# Time the import alone: the metric runs it queues belong to a worker, not to this process.
+celery_app.conf.task_always_eager = False
+celery_app.conf.broker_url = "memory://"
+
+
+def members_csv(n: int) -> str:
+    lines = ["id,name,email,organisation,cohort,sector,region"]
+    for i in range(n):
+        lines.append(
+            f"B-{i:06d},Member {i},member{i}@example.org,Organisation {i // 8},"
+            f"Fellows {2010 + i % 12},sector {i % 9},region {i % 6}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def ties_rows(members: int, ties: int, *, seed: int, shift: int = 0) -> list[list]:
+    rng = random.Random(seed)
+    kinds = ["knows", "collaborates with", "seeks advice from"]
+    seen: set[tuple[int, int, int]] = set()
+    rows = []
+    while len(rows) < ties:
+        a, b, kind = rng.randrange(members), rng.randrange(members), rng.randrange(3)
+        if a == b or (a, b, kind) in seen or (b, a, kind) in seen:
+            continue
+        seen.add((a, b, kind))
+        rows.append([f"B-{a:06d}", f"B-{b:06d}", kinds[kind], (a + b + shift) % 5 + 1])
+    return rows
+
+
+def ties_csv(rows: list[list]) -> str:
+    return "from,to,type,strength\n" + "".join(f"{a},{b},{k},{s}\n" for a, b, k, s in rows)
+
+
+def ties_xlsx(rows: list[list]) -> bytes:
+    import openpyxl
+
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("Connections")
+    sheet.append(["From", "To", "Type", "Strength"])
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def timed(label: str, **kwargs) -> float:
+    started = time.perf_counter()
+    report = network_import(**kwargs)
+    elapsed = time.perf_counter() - started
+    if report.problems:
+        raise SystemExit(f"{label}: {report.problems[:5]}")
+    ties = report.tallies["ties"]
+    print(
+        f"{label:<34} {elapsed:6.1f} s   ties {ties.created} new, {ties.updated} updated, "
+        f"{ties.unchanged} unchanged"
+    )
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--members", type=int, default=5000)
+    parser.add_argument("--ties", type=int, default=100_000)
+    parser.add_argument("--xlsx", action="store_true", help="also import the ties as .xlsx")
+    args = parser.parse_args()
+
+    print(f"database: {connection.vendor}; {args.members:,} members, {args.ties:,} ties")
+    slug = f"import-bench-{os.getpid()}"
+    program = Program.objects.create(name="Import bench (throwaway)", slug=slug)
+    Round.objects.create(
+        program=program, name="Baseline", observed_on="2024-01-01", is_current=True
+    )
+    rows = ties_rows(args.members, args.ties, seed=1)
+    with tempfile.TemporaryDirectory() as folder:
+        folder = Path(folder)
+        members = folder / "members.csv"
+        members.write_text(members_csv(args.members))
+        ties = folder / "ties.csv"
+        ties.write_text(ties_csv(rows))
+        changed = folder / "ties-changed.csv"
+        changed.write_text(ties_csv(ties_rows(args.members, args.ties, seed=1, shift=1)))
+        try:
+            started = time.perf_counter()
+            with ties.open("rb") as stream:
+                importers.read_network(
+                    members=importers.Upload("members.csv", members.open("rb")),
+                    ties=importers.Upload("ties.csv", stream),
+                )
+            print(f"{'read the CSV files only':<34} {time.perf_counter() - started:6.1f} s")
+            timed("members only", program=program, members_file=members)
+            timed("100k new ties (CSV)", program=program, members_file=members, ties_file=ties)
+            timed("same ties again (dry run)", program=program, members_file=members,
+                  ties_file=ties, dry_run=True)  # fmt: skip
+            timed("same ties again", program=program, members_file=members, ties_file=ties)
+            if args.xlsx:
+                book = folder / "ties.xlsx"
+                book.write_bytes(ties_xlsx(rows))
+                timed("same ties as .xlsx", program=program, members_file=members,
+                      ties_file=book)  # fmt: skip
+            timed("every strength changed", program=program, members_file=members,
+                  ties_file=changed)  # fmt: skip
+        finally:
+            services.program_delete(program=Program.objects.get(slug=slug))
+
+
+if __name__ == "__main__":
+    main()
