@@ -28,6 +28,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from members.models import (
+    AuditEvent,
     Cohort,
     IntroductionRequest,
     Member,
@@ -40,6 +41,7 @@ from members.models import (
     SurveySettings,
     UnlistedPerson,
 )
+from members.privacy import audit_record
 
 LINK_SALT = "netlead.survey.link"
 MAX_KNOWN = 200
@@ -709,6 +711,7 @@ def survey_invitations_email(
     survey: Survey,
     link_for: Callable[[SurveyInvitation], str],
     reminder: bool,
+    actor=None,
     now: datetime.datetime | None = None,
 ) -> Emailed:
     """Email personal links: first invitations to everyone not yet emailed, or (`reminder`)
@@ -751,6 +754,14 @@ def survey_invitations_email(
         sent.update(reminded_at=now, reminders_sent=F("reminders_sent") + 1)
     else:
         sent.update(emailed_at=now)
+    if sent_ids:
+        audit_record(
+            program=program,
+            actor=actor,
+            action=AuditEvent.Action.INVITE,
+            target=f"survey “{survey.name}”",
+            details={"emails": len(sent_ids), "reminder": reminder},
+        )
     return Emailed(sent=len(sent_ids), without_email=without)
 
 

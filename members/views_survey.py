@@ -329,7 +329,10 @@ def survey_email(request, slug, survey_id):
     reminder = request.POST.get("kind") == "reminder"
     try:
         result = surveys.survey_invitations_email(
-            survey=survey, link_for=lambda inv: _link(request, inv), reminder=reminder
+            survey=survey,
+            link_for=lambda inv: _link(request, inv),
+            reminder=reminder,
+            actor=request.user,
         )
     except surveys.SurveyError as exc:
         messages.error(request, str(exc))

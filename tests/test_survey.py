@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from members import survey as surveys
 from members.models import (
+    AuditEvent,
     IntroductionRequest,
     Relationship,
     SurveyInvitation,
@@ -490,6 +491,11 @@ def test_invitations_then_reminders_only_to_those_who_have_not_answered(client, 
     assert SurveyInvitation.objects.filter(reminders_sent=1).count() == 8
     assert client.post(url, {"kind": "invitation"}).status_code == 302
     assert len(mail.outbox) == 8  # everyone with an address was invited already
+    audit = AuditEvent.objects.filter(program=world.program, action="invite")
+    assert [e.details for e in audit.order_by("pk")] == [
+        {"emails": 9, "reminder": False},
+        {"emails": 8, "reminder": True},
+    ]
 
 
 def test_confirmed_ties_setting_drops_one_sided_survey_ties_from_the_graph(world):
