@@ -201,6 +201,7 @@ def test_sign_in_does_not_reveal_whether_an_account_exists(client, staff_user):
     url = reverse("account_login")
     known = client.post(url, {"login": "staffer", "password": "wrong-password"}).content
     unknown = client.post(url, {"login": "nobody-here", "password": "wrong-password"}).content
+
     def error(page: bytes) -> bytes:
         return re.search(rb'<ul class="errorlist nonfield">.*?</ul>', page, re.S).group(0)
 
