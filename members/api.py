@@ -9,13 +9,14 @@ from __future__ import annotations
 from dataclasses import asdict
 
 import django_filters
+from django import forms
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, Q
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -34,6 +35,7 @@ from members.models import (
 )
 from members.serializers import (
     MAX_BULK_ITEMS,
+    MAX_ID,
     BulkErrorsSerializer,
     BulkRelationshipSerializer,
     BulkResultSerializer,
@@ -136,6 +138,16 @@ class Conflict(ValidationError):
 # --- filters --------------------------------------------------------------------------------
 
 
+class IdFilter(django_filters.NumberFilter):
+    """A row's id: a whole number, so a bad value is a 400 and a huge one finds nothing
+    instead of overflowing the database's integer."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=1, max_value=MAX_ID, **kwargs)
+
+
 class NameFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(
         field_name="name", lookup_expr="icontains", label="Name contains"
@@ -149,8 +161,8 @@ class OrganisationFilter(NameFilter):
 
 
 class MemberFilter(django_filters.FilterSet):
-    cohort = django_filters.NumberFilter(field_name="cohorts", label="Cohort id")
-    organisation = django_filters.NumberFilter(field_name="organisation", label="Organisation id")
+    cohort = IdFilter(field_name="cohorts", label="Cohort id")
+    organisation = IdFilter(field_name="organisation", label="Organisation id")
     search = django_filters.CharFilter(method="filter_search", label="Name or email contains")
 
     class Meta:
@@ -162,12 +174,14 @@ class MemberFilter(django_filters.FilterSet):
 
 
 class RelationshipFilter(django_filters.FilterSet):
-    round = django_filters.NumberFilter(field_name="round", label="Round id")
-    type = django_filters.NumberFilter(field_name="type", label="Relationship type id")
-    source = django_filters.NumberFilter(field_name="source", label="Source member id")
-    target = django_filters.NumberFilter(field_name="target", label="Target member id")
-    member = django_filters.NumberFilter(method="filter_member", label="Either member's id")
-    strength_min = django_filters.NumberFilter(field_name="strength", lookup_expr="gte")
+    round = IdFilter(field_name="round", label="Round id")
+    type = IdFilter(field_name="type", label="Relationship type id")
+    source = IdFilter(field_name="source", label="Source member id")
+    target = IdFilter(field_name="target", label="Target member id")
+    member = IdFilter(method="filter_member", label="Either member's id")
+    strength_min = django_filters.NumberFilter(
+        field_name="strength", lookup_expr="gte", label="Strength at least"
+    )
 
     class Meta:
         model = Relationship
@@ -277,12 +291,16 @@ class RelationshipViewSet(InProgramViewSet):
     )
     @action(detail=False, methods=["post"], pagination_class=None, filter_backends=[])
     def bulk(self, request, slug):
-        if not isinstance(request.data, list):
+        try:
+            data = request.data
+        except ParseError as exc:
+            return _bulk_errors([bulk.BulkProblem(None, None, str(exc.detail))])
+        if not isinstance(data, list):
             return _bulk_errors([bulk.BulkProblem(None, None, "Send a JSON list of ties.")])
-        if len(request.data) > MAX_BULK_ITEMS:
-            message = f"{len(request.data):,} ties is more than {MAX_BULK_ITEMS:,} per request."
+        if len(data) > MAX_BULK_ITEMS:
+            message = f"{len(data):,} ties is more than {MAX_BULK_ITEMS:,} per request."
             return _bulk_errors([bulk.BulkProblem(None, None, message)])
-        items = BulkRelationshipSerializer(data=request.data, many=True)
+        items = BulkRelationshipSerializer(data=data, many=True)
         if not items.is_valid():
             return _bulk_errors(_item_problems(items.errors))
         try:

@@ -20,6 +20,7 @@ from members.models import (
 )
 
 MAX_BULK_ITEMS = 10_000
+MAX_ID = 2**63 - 1  # the largest id the database holds
 
 
 class InProgram(serializers.PrimaryKeyRelatedField):
@@ -188,10 +189,10 @@ class RelationshipSerializer(serializers.ModelSerializer):
 class BulkRelationshipSerializer(serializers.Serializer):
     """One tie of a bulk upload: ids of the program's members, type and round."""
 
-    source = serializers.IntegerField(min_value=1)
-    target = serializers.IntegerField(min_value=1)
-    type = serializers.IntegerField(min_value=1)
-    round = serializers.IntegerField(min_value=1)
+    source = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    target = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    type = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    round = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     strength = serializers.IntegerField(min_value=1, max_value=5, default=3)
 
 

@@ -1,7 +1,13 @@
 """GET /api/v1/programs/<slug>/exports/<format>/: the staff exports page's files, for analysts."""
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
+from rest_framework import serializers
 from rest_framework.decorators import api_view, content_negotiation_class
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.response import Response
@@ -24,7 +30,14 @@ class FileNegotiation(BaseContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
-_FILE_TYPES = sorted({f.content_type for f in exports.FORMATS.values()})
+_FILE_TYPES = sorted({f.content_type for f in exports.FORMATS.values()} - {"application/json"})
+KUMU_BLUEPRINT = inline_serializer(
+    "KumuBlueprint",
+    fields={
+        "elements": serializers.ListField(child=serializers.DictField()),
+        "connections": serializers.ListField(child=serializers.DictField()),
+    },
+)
 
 
 @extend_schema(
@@ -49,6 +62,7 @@ _FILE_TYPES = sorted({f.content_type for f in exports.FORMATS.values()})
     ],
     responses={
         **{(200, content_type): OpenApiTypes.BINARY for content_type in _FILE_TYPES},
+        (200, "application/json"): KUMU_BLUEPRINT,
         (400, "application/json"): OpenApiResponse(
             OpenApiTypes.OBJECT, description="No such round."
         ),
