@@ -78,6 +78,12 @@ def xlsx(**sheets: list[list]) -> bytes:
     return buffer.getvalue()
 
 
+@pytest.fixture(autouse=True)
+def _quick_passwords(settings):
+    # The factories set a password for every user; the real hasher is slow on purpose.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def program(db):
     return ProgramFactory(name="Lakeside Fellows", slug="lakeside")
@@ -340,9 +346,12 @@ def test_xml_entity_attacks_are_refused_with_no_data_change(program, tmp_path, s
 
 
 def test_a_successful_import_queues_metric_runs_after_commit(
-    program, files, django_capture_on_commit_callbacks
+    program, files, django_capture_on_commit_callbacks, monkeypatch
 ):
+    from networkmaps import tasks
+
     members, ties = files
+    monkeypatch.setattr(tasks.metric_run_execute, "delay", lambda run_id: None)
     with django_capture_on_commit_callbacks(execute=True):
         network_import(program=program, members_file=members, ties_file=ties, round_name="B")
     assert MetricRun.objects.filter(program=program).count() == 1
