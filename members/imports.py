@@ -28,6 +28,7 @@ from django.utils import timezone
 from members import importers
 from members.importers import Limits, Problem
 from members.models import (
+    AuditEvent,
     Cohort,
     Member,
     Organisation,
@@ -36,6 +37,7 @@ from members.models import (
     RelationshipType,
     Round,
 )
+from members.privacy import audit_record
 from networkmaps.services import metric_runs_request_all
 
 DEFAULT_TYPE = "knows"
@@ -180,6 +182,12 @@ def network_import(
                 transaction.set_rollback(True)
                 return report
             report.written = True
+            audit_record(
+                program=program,
+                actor=user,
+                action=AuditEvent.Action.IMPORT,
+                target=str(getattr(members_file, "name", "members file"))[:120],
+            )
             if report.changes:
                 requested_by = f"import by {user.get_username()}" if user else "import"
                 transaction.on_commit(

@@ -592,3 +592,16 @@ def test_gexf_file_imports_members_and_ties(program, tmp_path):
     assert counts(program)["members"] == 2 and counts(program)["ties"] == 2
     advice = Relationship.objects.get(type__name="seeks advice from")
     assert advice.type.directed and advice.round.name == "Baseline"
+
+
+def test_an_import_is_audited_and_a_dry_run_is_not(program, files):
+    from members.models import AuditEvent
+
+    members, ties = files
+    network_import(
+        program=program, members_file=members, ties_file=ties, round_name="B", dry_run=True
+    )
+    assert not AuditEvent.objects.filter(program=program).exists()
+    network_import(program=program, members_file=members, ties_file=ties, round_name="B")
+    event = AuditEvent.objects.get(program=program)
+    assert event.action == "import" and event.target == "members.csv"
