@@ -179,7 +179,7 @@ SPECTACULAR_SETTINGS = {
 
 # Celery. Without a broker the embedded default runs every task inline, in the web process.
 _broker = env.str("CELERY_BROKER_URL", default=env.str("REDIS_URL", default=""))
-CELERY_BROKER_URL = _broker or "memory://"
+CELERY_BROKER_URL = _broker or "memory://localhost/"
 CELERY_TASK_ALWAYS_EAGER = not _broker
 CELERY_TASK_EAGER_PROPAGATES = True
 # A test run gets a queue of its own so that no running worker ever takes its tasks.

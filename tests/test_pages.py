@@ -84,3 +84,8 @@ def test_admin_member_filters(admin_client, demo_program):
     response = admin_client.get(url, {"sector": "health", "program__id__exact": demo_program.pk})
     assert response.status_code == 200
     assert Program.objects.count() == 1
+
+
+def test_favicon_ico_points_at_the_svg_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302 and response["Location"].endswith("favicon.svg")
