@@ -350,3 +350,19 @@ def test_token_auth(program, staff, network):
 def test_anonymous_requests_are_refused(program):
     response = APIClient().get(url("api-member-list", program))
     assert response.status_code in (401, 403)
+
+
+def test_member_and_tie_lists_do_not_query_per_row(
+    api, program, network, django_assert_max_num_queries
+):
+    cohort = CohortFactory(program=program)
+    for member in MemberFactory.create_batch(30, program=program):
+        member.cohorts.add(cohort)
+        RelationshipFactory(
+            program=program, source=member, target=network["ann"], type=network["advice"],
+            round=network["round"],
+        )  # fmt: skip
+    with django_assert_max_num_queries(8):
+        assert api.get(url("api-member-list", program)).json()["count"] == 33
+    with django_assert_max_num_queries(8):
+        assert api.get(url("api-relationship-list", program)).json()["count"] == 30
