@@ -16,7 +16,7 @@ import re
 import secrets
 import time
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -197,9 +197,12 @@ def categories_assign(
     data always gets the same colours, on screen and on paper.
     """
     counts = Counter(value for value in values if value is not None)
-    ordered = sorted(
-        counts, key=(lambda v: _natural(v)) if by_name else (lambda v: (-counts[v], _natural(v)))
-    )
+    if by_name:
+        ordered = sorted(counts, key=_natural)
+    else:
+        # Ties in size are broken by name; "natural" order only where names are few.
+        name = _natural if len(counts) <= 200 else str.casefold
+        ordered = sorted(counts, key=lambda v: (-counts[v], name(v)))
     found = [
         Category(
             label=value,
@@ -240,12 +243,11 @@ def _codes(count: int) -> list[str]:
     return [f"M{number:0{width}d}" for number in numbers]
 
 
-def _compact(value: float | None) -> float | int | None:
-    if value is None or not math.isfinite(value):
-        return None
-    if float(value).is_integer():
-        return int(value)
-    return float(f"{value:.4g}")
+def _compact(values: list[float | None], *, whole: bool) -> list[float | int | None]:
+    """Metric values as the page needs them: 4 significant digits keep the JSON small."""
+    if whole:
+        return [None if v is None else int(v) for v in values]
+    return [None if v is None or not math.isfinite(v) else float(f"{v:.4g}") for v in values]
 
 
 # --- the map page -------------------------------------------------------------------------
@@ -310,7 +312,7 @@ def map_data(
         groups[key] = {
             "label": label,
             "plural": plural,
-            "values": [asdict(c) for c in found],
+            "values": [vars(c).copy() for c in found],
             "of": index,
         }
     # A member in several cohorts matches a filter on any of them.
@@ -342,7 +344,7 @@ def map_data(
                 "key": m.key,
                 "label": m.label,
                 "format": m.format,
-                "values": [_compact(v) for v in snapshot.metrics[m.key]],
+                "values": _compact(snapshot.metrics[m.key], whole=m.format == "count"),
             }
             for m in SIZE_METRICS
         ],

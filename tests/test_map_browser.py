@@ -168,3 +168,33 @@ def _hub(run) -> Member:
         if sum(stem in name for name in names) == 1:
             return metric.member
     raise AssertionError("every name is a prefix of another")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_poster_page_shows_a_large_poster_when_the_worker_is_done(
+    page, live_server, client, monkeypatch, settings, tmp_path
+):
+    from networkmaps import tasks
+    from networkmaps.models import Poster
+
+    settings.MEDIA_ROOT = tmp_path
+    program = services_demo()
+    _signed_in(page, client, live_server, program, role="facilitator")
+    # Pretend the program is large and the worker busy: the task is queued, not run.
+    monkeypatch.setattr(maps, "POSTER_INLINE_MAX_MEMBERS", 10)
+    monkeypatch.setattr(tasks.poster_render, "delay", lambda poster_id: None)
+
+    page.goto(f"{live_server.url}/programs/{program.slug}/posters/")
+    page.select_option("#id_paper", "A0")
+    page.select_option("#id_colour_by", "cohort")
+    page.click("button.primary")
+    page.get_by_text("queued…").wait_for()
+    page.screenshot(path=f"{SHOTS}-6-poster-queued.png", full_page=True)
+
+    maps.poster_render(poster_id=Poster.objects.get().pk)  # what the worker does
+    page.get_by_role("link", name="PDF").wait_for(timeout=10000)  # htmx polls every 2 s
+    page.screenshot(path=f"{SHOTS}-7-poster-ready.png", full_page=True)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="PDF").click()
+    assert download.value.suggested_filename == "northwind-fellows-year-two-a0-landscape.pdf"
+    assert page.console_errors == []

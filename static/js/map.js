@@ -144,7 +144,12 @@
     state.graph = graph;
 
     fillFilters(data);
+    // Style and visibility are set before sigma indexes the graph, so it does so once.
+    styleNodes();
+    computeVisibility();
     if (state.renderer) state.renderer.kill();
+    const big = rows.length > 5000;
+    const { EdgeLineProgram, EdgeRectangleProgram } = Sigma.rendering;
     state.renderer = new Sigma(graph, els.canvas, {
       nodeReducer, edgeReducer,
       zIndex: true,
@@ -155,8 +160,12 @@
       labelGridCellSize: 80,
       labelRenderedSizeThreshold: n > 2000 ? 7 : 5,
       defaultEdgeColor: EDGE,
-      // Edges off while panning keeps dragging smooth on 10k-member maps.
-      hideEdgesOnMove: rows.length > 20000,
+      // Big maps draw ties as hairlines (a fraction of the pixels of sigma's quads, which
+      // matters on weak or software GPUs) and drop ties and labels while the view moves.
+      // New ties in a comparison stay thick either way.
+      edgeProgramClasses: { line: big ? EdgeLineProgram : EdgeRectangleProgram, thick: EdgeRectangleProgram },
+      hideEdgesOnMove: big,
+      hideLabelsOnMove: n > 2000,
       // The print stylesheet hides the canvas; sigma must not fail when it has no size.
       allowInvalidContainer: true,
       minCameraRatio: 0.02,
@@ -165,8 +174,8 @@
     state.renderer.on("enterNode", ({ node }) => showCard(Number(node)));
     state.renderer.on("leaveNode", () => hideCard());
     state.renderer.on("clickNode", ({ node }) => focusRow(Number(node)));
-    applyStyle();
-    applyFilters();
+    renderLegend();
+    announce();
   }
 
   // --- filters, colour and size ----------------------------------------------------------
@@ -208,12 +217,20 @@
   }
 
   function applyStyle() {
+    styleNodes();
+    state.renderer.refresh();
+    renderLegend();
+  }
+
+  // Colour by the chosen grouping, area by the chosen metric (radius grows with its root).
+  function styleNodes() {
     const data = state.data;
     const group = data.groups[els.colour.value];
     const metric = data.metrics.find((m) => m.key === els.size.value) || data.metrics[0];
     const values = metric.values.map((v) => (v === null ? 0 : Math.max(0, v)));
-    const lo = Math.min(...values, Infinity);
-    const hi = Math.max(...values, -Infinity);
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const v of values) { if (v < lo) lo = v; if (v > hi) hi = v; }
     const big = state.n > 3000;
     const [minSize, maxSize] = big ? [1.6, 9] : [3, 15];
     state.graph.updateEachNodeAttributes((node, attrs) => {
@@ -223,8 +240,6 @@
       attrs.color = group.values[group.of[i]].colour;
       return attrs;
     }, { attributes: ["size", "color"] });
-    state.renderer.refresh();
-    renderLegend();
   }
 
   function selectedTypes() {
@@ -232,6 +247,14 @@
   }
 
   function applyFilters() {
+    computeVisibility();
+    state.renderer.refresh({ skipIndexation: true });
+    renderLegend();
+    announce();
+  }
+
+  // Who passes the cohort/sector/region filters, and which ties pass type and strength.
+  function computeVisibility() {
     const data = state.data;
     const wanted = {};
     for (const select of document.querySelectorAll("[data-filter]")) {
@@ -260,9 +283,6 @@
       if (state.nodeShown[state.focus]) computeEgo();
       else clearFocus({ quiet: true });
     }
-    state.renderer.refresh({ skipIndexation: true });
-    renderLegend();
-    announce();
   }
 
   function nodeReducer(node, attrs) {
@@ -291,7 +311,7 @@
     }
     if (state.data.compare) {
       return state.edgeNew[k]
-        ? { ...attrs, color: EDGE_NEW, size: 2, zIndex: 1 }
+        ? { ...attrs, color: EDGE_NEW, size: 2, zIndex: 1, type: "thick" }
         : { ...attrs, color: EDGE_OLD, zIndex: 0 };
     }
     return attrs;
