@@ -21,7 +21,10 @@ def program_detail(request, slug):
     rounds = program.rounds.annotate(tie_count=Count("ties")).order_by("observed_on")
     cohorts = program.cohorts.annotate(member_count=Count("members"))
     counts = program.members.aggregate(
-        members=Count("id"), with_login=Count("id", filter=Q(user__isnull=False))
+        members=Count("id"),
+        with_login=Count("id", filter=Q(user__isnull=False)),
+        visible=Count("id", filter=Q(visibility="members")),
+        consented=Count("id", filter=Q(consent_recorded_at__isnull=False)),
     )
     return render(
         request,

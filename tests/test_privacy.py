@@ -130,9 +130,14 @@ def test_erasure_removes_the_member_everywhere(staff_client, computed):
         reverse("networkmaps:weaving", args=[computed.slug]),
         reverse("api-suggestions", args=[computed.slug]),
         reverse("api-program-metrics", args=[computed.slug]),
+        reverse("networkmaps:export-download", args=[computed.slug, "gexf"]),
+        reverse("networkmaps:export-download", args=[computed.slug, "kumu-json"]),
+        reverse("members:program-detail", args=[computed.slug]),
     ):
-        body = staff_client.get(url, {"page": 1}).content.decode()
-        assert name not in body and email not in body
+        response = staff_client.get(url, {"page": 1})
+        raw = b"".join(response.streaming_content) if response.streaming else response.content
+        body = raw.decode()
+        assert name not in body and email not in body, url
     assert NodeMetric.objects.filter(run__is_current=True).count() == 2 * 119
 
 
@@ -213,3 +218,13 @@ def test_staff_read_the_audit_log(staff_client, demo_program, staff_user):
     privacy.audit_record(program=demo_program, actor=staff_user, action="export", target="GEXF")
     response = staff_client.get(reverse("members:audit-log", args=[demo_program.slug]))
     assert b"Exported data" in response.content and b"GEXF" in response.content
+
+
+def test_staff_see_who_has_consented(staff_client, computed):
+    member = computed.members.first()
+    privacy.member_settings_update(member=member, visibility="members", accepts_introductions=False)
+    page = staff_client.get(reverse("members:member-page", args=[computed.slug, member.pk]))
+    assert b"Visible by name to other members" in page.content
+    assert b"does not want introductions" in page.content
+    overview = staff_client.get(reverse("members:program-detail", args=[computed.slug]))
+    assert overview.context["counts"]["consented"] == 1
