@@ -12,7 +12,6 @@
   const EDGE = "#B8C0CA";
   const EDGE_OLD = "#D5DAE0";
   const EDGE_NEW = "#D55E00"; // vermillion: stands out against the light edges
-  const FOCUS_RING = "#1D2433";
   const SVG_NS = "http://www.w3.org/2000/svg";
 
   const config = JSON.parse(document.getElementById("map-config").textContent);
@@ -39,7 +38,6 @@
     edgeNew: null, // Uint8Array per drawn edge (comparison)
     focus: null, // row of the focused member
     ego: null, // Map row → steps away
-    hovered: null,
     loadToken: 0,
   };
 
@@ -105,7 +103,6 @@
         totalMs: drawn - started, sinceNavigationMs: drawn,
       };
       api.ready = true;
-      document.documentElement.dataset.mapReady = "true";
     });
   }
 
@@ -115,6 +112,9 @@
     state.n = n;
     state.focus = null;
     state.ego = null;
+    els.focusBox.hidden = true;
+    els.ego.hidden = true;
+    hideCard();
     const graph = new graphology.UndirectedGraph();
     for (let i = 0; i < n; i++) {
       graph.addNode(String(i), { x: data.nodes.x[i], y: data.nodes.y[i], label: data.nodes.label[i], size: 3, color: FADED });
@@ -249,6 +249,7 @@
   function applyFilters() {
     computeVisibility();
     state.renderer.refresh({ skipIndexation: true });
+    if (state.focus !== null) renderEgoTable();
     renderLegend();
     announce();
   }
@@ -317,17 +318,21 @@
     return attrs;
   }
 
+  // How many members and ties are drawn now (filters and focus applied), and how many of
+  // those ties are new in a comparison.
   function countShown() {
     let nodes = 0;
     let edges = 0;
-    if (!state.graph) return { nodes, edges };
+    let fresh = 0;
+    if (!state.graph) return { nodes, edges, fresh };
     for (let i = 0; i < state.n; i++) if (state.nodeShown[i] && (!state.ego || state.ego.has(i))) nodes++;
     state.graph.forEachEdge((edge, attrs, a, b) => {
       if (!state.edgeShown[attrs.k]) return;
       if (state.ego && (!state.ego.has(Number(a)) || !state.ego.has(Number(b)))) return;
       edges++;
+      fresh += state.edgeNew[attrs.k];
     });
-    return { nodes, edges };
+    return { nodes, edges, fresh };
   }
 
   // --- legend and announcements ----------------------------------------------------------
@@ -401,14 +406,10 @@
   }
 
   function announce() {
-    const { nodes, edges } = countShown();
+    const { nodes, edges, fresh } = countShown();
     const data = state.data;
     let text = `${data.round.name}: showing ${nodes.toLocaleString()} of ${state.n.toLocaleString()} members and ${edges.toLocaleString()} ties`;
-    if (data.compare) {
-      let fresh = 0;
-      state.graph.forEachEdge((edge, attrs) => { if (state.edgeShown[attrs.k] && state.edgeNew[attrs.k]) fresh++; });
-      text += `, ${fresh.toLocaleString()} of them new since ${data.compare.name}`;
-    }
+    if (data.compare) text += `, ${fresh.toLocaleString()} of them new since ${data.compare.name}`;
     if (state.focus !== null) {
       text += ` in ${data.nodes.label[state.focus]}’s ${els.steps.value === "2" ? "two-step" : "direct"} network`;
     }
@@ -420,7 +421,6 @@
   // --- hover card --------------------------------------------------------------------------
 
   function showCard(i) {
-    state.hovered = i;
     fillCard(i);
     const pos = state.renderer.graphToViewport(state.graph.getNodeAttributes(String(i)));
     const box = els.canvas.getBoundingClientRect();
@@ -432,7 +432,6 @@
   }
 
   function hideCard() {
-    state.hovered = null;
     els.card.hidden = true;
   }
 
@@ -483,7 +482,7 @@
     if (!needle || !state.data) return [];
     const found = [];
     const labels = state.data.nodes.label;
-    for (let i = 0; i < labels.length && found.length < 12; i++) {
+    for (let i = 0; i < labels.length && found.length < 500; i++) {
       if (state.nodeShown[i] && labels[i].toLocaleLowerCase().includes(needle)) found.push(i);
     }
     // Whole-name and starts-with matches first.
@@ -491,7 +490,7 @@
       const label = labels[i].toLocaleLowerCase();
       return label === needle ? 0 : label.startsWith(needle) ? 1 : 2;
     };
-    return found.sort((a, b) => rank(a) - rank(b));
+    return found.sort((a, b) => rank(a) - rank(b) || labels[a].localeCompare(labels[b])).slice(0, 12);
   }
 
   function showMatches(rows) {
