@@ -31,7 +31,9 @@ logger = logging.getLogger(__name__)
 # Bump when a change to the analysis makes old results stale for the same data.
 ANALYSIS_VERSION = "1"
 EXACT_LIMIT = 20_000
-PIVOTS = 1024
+# Above EXACT_LIMIT members, path metrics are estimated from this many sampled members:
+# 4096 keeps the top-50 brokers 92-98% the same as exact at 10k (1024 gave 82-92%).
+PIVOTS = 4096
 KEEP_OLD_RUNS = 5
 LOCK_NAMESPACE = 7301  # first key of our advisory locks: "metric run being computed"
 
