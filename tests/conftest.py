@@ -14,6 +14,7 @@ from django.db import connection
 from members import services
 from netlead.celery import app as celery_app
 from tests.factories import ProgramRoleFactory, UserFactory
+from tests.helpers import compute_all_rounds
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,6 +41,13 @@ def _fresh_cache():
 @pytest.fixture
 def demo_program(db):
     return services.demo_program_seed()
+
+
+@pytest.fixture
+def computed(demo_program):
+    """The demo program with the metrics of every round computed."""
+    compute_all_rounds(demo_program)
+    return demo_program
 
 
 @pytest.fixture

@@ -5,20 +5,9 @@ from members import services as member_services
 from networkmaps import services
 from networkmaps.models import MetricRun
 from tests.factories import MemberFactory, ProgramRoleFactory, UserFactory
+from tests.helpers import compute_all_rounds
 
 pytestmark = pytest.mark.django_db
-
-
-def _compute_all(program):
-    for round_ in program.rounds.all():
-        run = services.metric_run_request(program=program, round_=round_)
-        services.metric_run_execute(run_id=run.pk)
-
-
-@pytest.fixture
-def computed(demo_program):
-    _compute_all(demo_program)
-    return demo_program
 
 
 def test_dashboard_shows_each_round_with_its_change(staff_client, computed):
@@ -47,7 +36,7 @@ def test_dashboard_queries_do_not_grow_with_members(
     with django_assert_max_num_queries(16) as small:
         staff_client.get(url)
     MemberFactory.create_batch(50, program=computed)
-    _compute_all(computed)
+    compute_all_rounds(computed)
     with django_assert_max_num_queries(len(small.captured_queries)):
         staff_client.get(url)
 
@@ -71,7 +60,7 @@ def test_member_table_query_count_does_not_grow_with_members(
     with django_assert_max_num_queries(12) as small:
         staff_client.get(url, {"page": 2})
     MemberFactory.create_batch(200, program=computed)
-    _compute_all(computed)
+    compute_all_rounds(computed)
     with django_assert_max_num_queries(len(small.captured_queries)):
         staff_client.get(url, {"page": 3})
 

@@ -17,7 +17,7 @@ import pytest
 from django.urls import reverse
 
 from members.models import Member, Organisation
-from networkmaps import exports, services
+from networkmaps import exports
 from networkmaps.models import NodeMetric
 from tests.factories import ProgramRoleFactory, UserFactory
 
@@ -25,14 +25,6 @@ pytestmark = pytest.mark.django_db
 
 GEXF = "{http://www.gexf.net/1.2draft}"
 VIZ = "{http://www.gexf.net/1.2draft/viz}"
-
-
-@pytest.fixture
-def computed(demo_program):
-    for round_ in demo_program.rounds.all():
-        run = services.metric_run_request(program=demo_program, round_=round_)
-        services.metric_run_execute(run_id=run.pk)
-    return demo_program
 
 
 def _export(program, fmt, *, anonymised=False, round_name=None, user=None) -> bytes:

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from members.models import AuditEvent, Member, Relationship
-from networkmaps import maps, services
+from networkmaps import maps
 from networkmaps.analysis.layout import MAX_DISPLACEMENT
 from networkmaps.analysis.poster import PALETTE
 from networkmaps.models import MetricRun, NodeMetric
@@ -19,21 +19,9 @@ from tests.factories import (
     RoundFactory,
     UserFactory,
 )
+from tests.helpers import compute_all_rounds
 
 pytestmark = pytest.mark.django_db
-
-
-def _compute(program):
-    # Oldest round first, as compute_metrics does, so later rounds start from its layout.
-    for round_ in program.rounds.order_by("observed_on"):
-        run = services.metric_run_request(program=program, round_=round_)
-        services.metric_run_execute(run_id=run.pk)
-
-
-@pytest.fixture
-def computed(demo_program):
-    _compute(demo_program)
-    return demo_program
 
 
 def _login(client, program, role):
@@ -257,7 +245,7 @@ def test_map_data_queries_do_not_grow_with_members(
     with django_assert_max_num_queries(20) as small:
         _data(staff_client, computed)
     MemberFactory.create_batch(40, program=computed)
-    _compute(computed)
+    compute_all_rounds(computed)
     with django_assert_max_num_queries(len(small.captured_queries)):
         data = _data(staff_client, computed).json()
     assert data["counts"]["members"] == computed.members.count()

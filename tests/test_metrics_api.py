@@ -9,14 +9,6 @@ from tests.factories import ProgramRoleFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def computed(demo_program):
-    for round_ in demo_program.rounds.all():
-        run = services.metric_run_request(program=demo_program, round_=round_)
-        services.metric_run_execute(run_id=run.pk)
-    return demo_program
-
-
 def test_program_metrics_per_round(staff_client, computed):
     response = staff_client.get(reverse("api-program-metrics", args=[computed.slug]))
     assert response.status_code == 200

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from members.models import AuditEvent
-from networkmaps import maps, services
+from networkmaps import maps
 from networkmaps.analysis import poster as drawing
 from networkmaps.models import Poster
 from tests.factories import ProgramRoleFactory, UserFactory
@@ -16,22 +16,10 @@ from tests.factories import ProgramRoleFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def _compute(program):
-    for round_ in program.rounds.order_by("observed_on"):
-        run = services.metric_run_request(program=program, round_=round_)
-        services.metric_run_execute(run_id=run.pk)
-
-
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def computed(demo_program):
-    _compute(demo_program)
-    return demo_program
 
 
 def _pdf_text(path) -> str:

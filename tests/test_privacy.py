@@ -9,23 +9,11 @@ from django.utils import timezone
 
 from members import privacy
 from members.models import AuditEvent, Invitation, Member, ProgramRole, Relationship
-from networkmaps import services
 from networkmaps.models import NodeMetric, Suggestion
 from tests.factories import ProgramRoleFactory, UserFactory
+from tests.helpers import compute_all_rounds
 
 pytestmark = pytest.mark.django_db
-
-
-def _compute(program):
-    for round_ in program.rounds.all():
-        run = services.metric_run_request(program=program, round_=round_)
-        services.metric_run_execute(run_id=run.pk)
-
-
-@pytest.fixture
-def computed(demo_program):
-    _compute(demo_program)
-    return demo_program
 
 
 def _member_client(client, program, member=None):
@@ -124,7 +112,7 @@ def test_erasure_removes_the_member_everywhere(staff_client, computed):
     assert not Suggestion.objects.filter(reason__contains=name).exists()
     event = AuditEvent.objects.get(action="erase")
     assert name not in event.target and email not in json.dumps(event.details)
-    _compute(computed)  # what the queued recompute does
+    compute_all_rounds(computed)  # what the queued recompute does
     for url in (
         reverse("networkmaps:member-table", args=[computed.slug]),
         reverse("networkmaps:weaving", args=[computed.slug]),
