@@ -615,7 +615,7 @@ def main() -> None:
         "--reference-up-to",
         type=int,
         default=2000,
-        help="run the networkx reference up to this many members (10000 takes ~20 min)",
+        help="run the networkx reference up to this many members (10000: ~45 min of CPU)",
     )
     parser.add_argument(
         "--reference-from",
