@@ -27,10 +27,11 @@ import django  # noqa: E402
 
 django.setup()
 
-from members import services as member_services  # noqa: E402
+from members.demo import seed as member_services
 from members.models import Program  # noqa: E402
-from networkmaps import exports, services  # noqa: E402
+from networkmaps.exports import rows as exports
 from networkmaps.models import MetricRun  # noqa: E402
+from networkmaps.runs import services
 
 
 def main() -> None:

@@ -31,8 +31,9 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 
-from members import importers, services  # noqa: E402
-from members.imports import network_import  # noqa: E402
+from members.demo import seed as services
+from members.imports import read as importers
+from members.imports.plan import network_import  # noqa: E402
 from members.models import Program, Round  # noqa: E402
 from netlead.celery import app as celery_app  # noqa: E402
 

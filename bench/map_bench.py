@@ -4,9 +4,9 @@
         .venv/bin/python bench/map_bench.py [--poster-size 5000] [--map-size 10000]
         [--keep] [--skip-browser] [--json out.json]
 
-1. Creates the programs ``bench-map-<n>`` with ``members.services.demo_program_seed``
+1. Creates the programs ``bench-map-<n>`` with ``members.demo.seed.demo_program_seed``
    (the demo generator: two rounds, ~4.7 ties per member per round) and computes both
-   rounds with ``networkmaps.services`` (request + execute, in-process). ``--keep`` reuses
+   rounds with ``networkmaps.runs.services`` (request + execute, in-process). ``--keep`` reuses
    programs that already have current runs.
 2. Poster: times ``maps.poster_request`` for an A0 portrait PDF + SVG of the
    ``--poster-size`` program, drawn in this process (the worker task calls the same
@@ -72,10 +72,10 @@ def setup() -> None:
 
 def program_ready(n: int, *, keep: bool) -> tuple[object, dict]:
     """The program ``bench-map-<n>`` with both rounds computed, and how long that took."""
-    from members import services as member_services
+    from members.demo import seed as member_services
     from members.models import Program
-    from networkmaps import services
     from networkmaps.models import MetricRun
+    from networkmaps.runs import services
 
     slug = f"bench-map-{n}"
     program = Program.objects.filter(slug=slug).first()
@@ -98,8 +98,8 @@ def program_ready(n: int, *, keep: bool) -> tuple[object, dict]:
 def bench_poster(program, *, paper: str = "A0") -> dict:
     from django.conf import settings
 
-    from networkmaps import maps
-    from networkmaps.analysis.poster import member_index
+    from networkmaps.graph.poster import member_index
+    from networkmaps.maps import data as maps
 
     # Drawn here, as the worker would: poster_render is what the Celery task calls.
     maps.POSTER_INLINE_MAX_MEMBERS = 10**9
@@ -147,7 +147,7 @@ def bench_map_data(program) -> dict:
     from django.urls import reverse
 
     from members.models import ProgramRole
-    from networkmaps import maps
+    from networkmaps.maps import data as maps
 
     times = []
     for _ in range(3):

@@ -5,7 +5,7 @@
         [--reference-up-to 2000] [--overlap-size 10000] [--json out.json]
 
 For each size n it
-1. creates the program ``bench-<n>`` with ``members.services.demo_program_seed`` (the
+1. creates the program ``bench-<n>`` with ``members.demo.seed.demo_program_seed`` (the
    ``seed_demo`` generator, seed 0; ~4.7 relationship rows per member in round "Year
    two", i.e. an average degree of ~9), or reuses it with ``--keep``;
 2. times the real service on round "Year two" (``metric_run_request`` +
@@ -128,7 +128,7 @@ def bench_round(slug: str):
 
 
 def child_seed(n: int, slug: str, keep: bool) -> dict:
-    from members import services
+    from members.demo import seed as services
     from members.models import Member, Program, Relationship
 
     existing = Program.objects.filter(slug=slug).first()
@@ -158,9 +158,9 @@ def child_seed(n: int, slug: str, keep: bool) -> dict:
 def child_pipeline(slug: str) -> dict:
     from unittest import mock
 
-    from networkmaps import services
-    from networkmaps.analysis.metrics import GraphInput, compute_metrics
+    from networkmaps.graph.metrics import GraphInput, compute_metrics
     from networkmaps.models import MetricRun
+    from networkmaps.runs import services
 
     program, round_ = bench_round(slug)
     # A worker has the numba kernels loaded already: load (or compile) them outside the
@@ -175,7 +175,7 @@ def child_pipeline(slug: str) -> dict:
     cpu = cpu_seconds()
     started = time.perf_counter()
     # metric_run_request queues the Celery task on commit; run it here, in this process.
-    with mock.patch("networkmaps.tasks.metric_run_execute") as task:
+    with mock.patch("networkmaps.runs.tasks.metric_run_execute") as task:
         run = services.metric_run_request(program=program, round_=round_, requested_by="bench")
     assert task.delay.called, "metric_run_request did not queue the task"
     run = services.metric_run_execute(run_id=run.pk)
@@ -207,8 +207,8 @@ def child_reference(slug: str) -> dict:
     from django.db import transaction
 
     from members.models import Member, Relationship
-    from networkmaps import services
     from networkmaps.models import MetricRun, NodeMetric
+    from networkmaps.runs import services
 
     program, round_ = bench_round(slug)
     timings: dict[str, float | str] = {}
@@ -338,8 +338,8 @@ def _finite(value):
 
 
 def child_overlap(slug: str) -> dict:
-    from networkmaps import services
-    from networkmaps.analysis.metrics import compute_metrics
+    from networkmaps.graph.metrics import compute_metrics
+    from networkmaps.runs import services
 
     _, round_ = bench_round(slug)
     graph = services.round_data_load(round_=round_).graph
@@ -380,7 +380,7 @@ def child_pages(slug: str) -> dict:
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
-    from members.services import staff_login_ensure
+    from members.demo.seed import staff_login_ensure
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     program, _ = bench_round(slug)

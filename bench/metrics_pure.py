@@ -1,4 +1,4 @@
-"""Benchmark the pure metrics engine (networkmaps.analysis.metrics) on clustered graphs.
+"""Benchmark the pure metrics engine (networkmaps.graph.metrics) on clustered graphs.
 
     .venv/bin/python bench/metrics_pure.py                      # 1k, 10k, 100k
     .venv/bin/python bench/metrics_pure.py --sizes 10k --overlap --overlap-pivots 1024,2048
@@ -30,7 +30,7 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from networkmaps.analysis.metrics import GraphInput, build_graphs, compute_metrics  # noqa: E402
+from networkmaps.graph.metrics import GraphInput, build_graphs, compute_metrics  # noqa: E402
 
 
 def clustered_graph(n: int, *, seed: int = 0, ties_per_member: float = 5.6) -> GraphInput:

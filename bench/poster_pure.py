@@ -21,8 +21,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from networkmaps.analysis.layout import BOX, compute_layout  # noqa: E402
-from networkmaps.analysis.poster import (  # noqa: E402
+from networkmaps.graph.layout import BOX, compute_layout  # noqa: E402
+from networkmaps.graph.poster import (
     PALETTE,
     PosterNode,
     PosterSpec,

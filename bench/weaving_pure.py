@@ -2,7 +2,7 @@
 
 Run: .venv/bin/python bench/weaving_pure.py [sizes...]   (default: 1000 10000 100000)
 
-Node metrics come from networkmaps.analysis.metrics when it exists; otherwise
+Node metrics come from networkmaps.graph.metrics when it exists; otherwise
 the bench computes what suggest() reads (betweenness with 1024 pivots,
 Louvain communities) with igraph. Only suggest() and mix_tables() are timed.
 """
@@ -21,8 +21,8 @@ import numpy as np
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from networkmaps.analysis.mixer import mix_score, mix_tables  # noqa: E402
-from networkmaps.analysis.weaving import suggest  # noqa: E402
+from networkmaps.graph.mixer import mix_score, mix_tables  # noqa: E402
+from networkmaps.graph.weaving import suggest  # noqa: E402
 
 SECTORS = ["health", "housing", "education", "climate", "arts", "justice", "finance", "tech"]
 REGIONS = ["North", "South", "East", "West", "Central"]
@@ -85,7 +85,7 @@ def program_graph(n: int, *, avg_degree: float = 10.0, seed: int = 0):
 
 def metrics_for(graph, *, seed: int = 0):
     try:
-        from networkmaps.analysis.metrics import GraphInput, compute_metrics
+        from networkmaps.graph.metrics import GraphInput, compute_metrics
     except ImportError:
         return _igraph_metrics(graph, seed=seed)
     result = compute_metrics(GraphInput(graph.nodes, graph.ties, graph.groups), seed=seed)

@@ -1,6 +1,9 @@
 from django.urls import path
 
-from members import views, views_import, views_privacy, views_survey
+from members import views
+from members.imports import views as views_import
+from members.privacy import views as views_privacy
+from members.surveys import views as views_survey
 
 app_name = "members"
 urlpatterns = [

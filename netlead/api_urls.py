@@ -2,9 +2,9 @@ from django.urls import path
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import SimpleRouter
 
-from members import api as members_api
-from networkmaps import api as metrics_api
-from networkmaps import api_exports
+from members.api import views as members_api
+from networkmaps.api import views as metrics_api
+from networkmaps.exports import api as api_exports
 
 # Programs and, nested under programs/<slug>/, each kind of row a program's staff manage.
 router = SimpleRouter()

@@ -5,7 +5,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from members import views as member_views
-from members import views_privacy
+from members.privacy import views as views_privacy
 from netlead.views import healthz
 
 urlpatterns = [

@@ -7,8 +7,8 @@ from django.db import models
 from django.db.models import F, Q
 
 from members.models import Member, Program, Round
-from networkmaps.analysis.poster import PAPER_SIZES
 from networkmaps.glossary import MEMBER_METRICS
+from networkmaps.graph.poster import PAPER_SIZES
 
 
 class MetricRunQuerySet(models.QuerySet):

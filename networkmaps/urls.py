@@ -1,6 +1,8 @@
 from django.urls import path
 
-from networkmaps import views, views_export, views_map
+from networkmaps.exports import views as views_export
+from networkmaps.maps import views as views_map
+from networkmaps.runs import views
 
 app_name = "networkmaps"
 urlpatterns = [

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
-from members import services
+from members.demo import seed as services
 from netlead.celery import app as celery_app
 from tests.factories import ProgramRoleFactory, UserFactory
 from tests.helpers import compute_all_rounds

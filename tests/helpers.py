@@ -1,4 +1,4 @@
-from networkmaps import services
+from networkmaps.runs import services
 
 
 def compute_all_rounds(program) -> None:

@@ -6,10 +6,11 @@ import itertools
 import pytest
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
-from members import services as member_services
+from members.demo import seed as member_services
 from members.models import Member, Relationship
-from networkmaps import maps, services
+from networkmaps.maps import data as maps
 from networkmaps.models import Suggestion
+from networkmaps.runs import services
 from tests.factories import ProgramRoleFactory, SurveyFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -22,11 +22,11 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
 )
 
-from members import services as member_services
+from members.demo import seed as member_services
 from members.models import ProgramRole
 from netlead.celery import app as celery_app
 from netlead.wsgi import application
-from networkmaps import services
+from networkmaps.runs import services
 
 SLUG = "schema-demo"
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]

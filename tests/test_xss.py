@@ -5,7 +5,8 @@ import pytest
 from django.urls import reverse
 
 from members.models import Member, Organisation
-from networkmaps import maps, services
+from networkmaps.maps import data as maps
+from networkmaps.runs import services
 from tests.factories import ProgramRoleFactory, UserFactory
 
 EVIL = "<img src=x onerror=alert(1)>"

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from members import services
+from members.demo import seed as services
 
 
 class Command(BaseCommand):

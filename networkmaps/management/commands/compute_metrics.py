@@ -3,8 +3,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from members.models import Program
-from networkmaps import services
 from networkmaps.models import MetricRun
+from networkmaps.runs import services
 
 
 class Command(BaseCommand):

@@ -1,0 +1,220 @@
+"""Comparing two rounds: what changed in the network, in numbers a funder can read.
+
+Tie changes and cross-group ties are computed from the stored relationships (counted the
+way the metrics count them: all types merged per pair, the program's survey rule
+applied), so they are right even before a metric run has finished. Who moved from the
+periphery into the core comes from each round's current metric run.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from dataclasses import dataclass, field
+
+from django.db.models import F
+from django.utils import timezone
+
+from members.models import Member, Program, Relationship, Round, Survey
+from members.surveys.services import ResponseSummary, survey_response_summary, survey_ties_counted
+from networkmaps.glossary import NETWORK_METRICS
+from networkmaps.graph import summary
+from networkmaps.models import MetricRun, NetworkMetric, NodeMetric
+
+PERIPHERY_MAX_CORE = 1  # as in the metrics: isolates and people hanging on by one chain
+REPORT_METRICS = (
+    "members",
+    "ties",
+    "density",
+    "isolates",
+    "components",
+    "largest_component_share",
+    "average_path_length",
+    "communities",
+    "modularity",
+)
+# WeasyPrint logs every layout step at INFO; a report request needs none of that in the log.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+
+@dataclass
+class GroupChange:
+    label: str
+    before: int
+    after: int
+
+    @property
+    def change(self) -> int:
+        return self.after - self.before
+
+
+@dataclass
+class MetricChange:
+    label: str
+    help: str
+    format: str
+    before: float | None
+    after: float | None
+
+    @property
+    def change(self) -> float | None:
+        if self.before is None or self.after is None:
+            return None
+        return self.after - self.before
+
+
+@dataclass
+class RoundComparison:
+    program: Program
+    before: Round
+    after: Round
+    ties_before: int
+    ties_after: int
+    ties_new: int
+    ties_lost: int
+    ties_strengthened: int
+    ties_weakened: int
+    cross_groups: list[GroupChange]
+    runs_ready: bool
+    moved_to_core: list[Member] = field(default_factory=list)
+    left_periphery: int = 0
+    metrics: list[MetricChange] = field(default_factory=list)
+    survey: ResponseSummary | None = None
+    survey_name: str = ""
+    generated_on: datetime.date | None = None
+
+    def headlines(self) -> list[str]:
+        """The changes in sentences, each stating numbers that are in the data."""
+        lines = [
+            f"{_n(self.ties_new, 'new tie')} formed and {_n(self.ties_lost, 'tie')} ended "
+            f"between {self.before.name} and {self.after.name}: "
+            f"{self.ties_before:,} ties then, {self.ties_after:,} now.",
+            f"{_n(self.ties_strengthened, 'tie')} got stronger and "
+            f"{self.ties_weakened:,} got weaker.",
+        ]
+        for group in self.cross_groups:
+            lines.append(
+                f"Ties across {group.label}: {group.before:,} → {group.after:,} "
+                f"({_signed(group.change)})."
+            )
+        if self.runs_ready:
+            lines.append(
+                f"{_n(len(self.moved_to_core), 'member')} moved from the edge of the network "
+                f"into its core; {_n(self.left_periphery, 'member')} left the edge."
+            )
+        if self.survey is not None and self.survey.invited:
+            lines.append(
+                f"{self.survey.responded:,} of {self.survey.invited:,} members answered "
+                f"“{self.survey_name}” ({self.survey.rate:.0%})."
+            )
+        return lines
+
+
+def round_comparison(*, program: Program, before: Round, after: Round) -> RoundComparison:
+    """Compare two rounds of one program (usually a round and the one before it)."""
+    pairs_before, pairs_after = round_pairs(round_=before), round_pairs(round_=after)
+    changes = summary.tie_changes(pairs_before, pairs_after)
+    groups = member_groups(program_id=program.pk)
+    cross_before = summary.cross_group_ties(pairs_before, groups)
+    cross_after = summary.cross_group_ties(pairs_after, groups)
+    comparison = RoundComparison(
+        program=program,
+        before=before,
+        after=after,
+        ties_before=len(pairs_before),
+        ties_after=len(pairs_after),
+        ties_new=changes["ties_new"],
+        ties_lost=changes["ties_lost"],
+        ties_strengthened=changes["ties_strengthened"],
+        ties_weakened=changes["ties_weakened"],
+        cross_groups=[
+            GroupChange(label, cross_before[f"cross_{key}_ties"], cross_after[f"cross_{key}_ties"])
+            for key, label in (("cohort", "cohorts"), ("sector", "sectors"))
+        ],
+        runs_ready=False,
+        generated_on=timezone.localdate(),
+    )
+    runs = {
+        run.round_id: run for run in MetricRun.objects.current().filter(round__in=[before, after])
+    }
+    if before.pk in runs and after.pk in runs:
+        _add_core_moves(comparison, runs[before.pk], runs[after.pk])
+        comparison.runs_ready = True
+    comparison.metrics = _metric_changes(runs.get(before.pk), runs.get(after.pk))
+    survey = Survey.objects.filter(round=after).first()
+    if survey is not None:
+        comparison.survey = survey_response_summary(survey=survey)
+        comparison.survey_name = survey.name
+    return comparison
+
+
+def round_pairs(*, round_: Round) -> dict[tuple[int, int], int]:
+    """{(low id, high id): highest strength} of the round's ties that count."""
+    counted = survey_ties_counted(
+        Relationship.objects.filter(round=round_), program_id=round_.program_id
+    )
+    rows = counted.values_list("source_id", "target_id", "strength")
+    return summary.merged_pairs((s, t, strength, False) for s, t, strength in rows.iterator())
+
+
+def member_groups(*, program_id: int) -> dict[str, dict[int, str | None]]:
+    """Each member's cohort and sector, grouped as the metrics group them."""
+    members = Member.objects.filter(program_id=program_id)
+    sectors = {m: s or None for m, s in members.values_list("pk", "sector")}
+    cohorts: dict[int, str] = {}
+    # As in round_data_load: a member in several cohorts counts with the earliest one.
+    memberships = Member.cohorts.through.objects.filter(member__program_id=program_id)
+    ordered = memberships.order_by("member_id", F("cohort__year").asc(nulls_last=True), "cohort_id")
+    for member_id, cohort in ordered.values_list("member_id", "cohort__name"):
+        cohorts.setdefault(member_id, cohort)
+    return {"cohort": {m: cohorts.get(m) for m in sectors}, "sector": sectors}
+
+
+def core_threshold(run: MetricRun) -> int | None:
+    """k*: the core level a member needs to be "in the core" in this run (see metrics.py)."""
+    return (run.params or {}).get("thresholds", {}).get("core_k")
+
+
+def _add_core_moves(comparison: RoundComparison, before: MetricRun, after: MetricRun) -> None:
+    core_k = core_threshold(after)
+    was = dict(NodeMetric.objects.filter(run=before).values_list("member_id", "core_number"))
+    now = dict(NodeMetric.objects.filter(run=after).values_list("member_id", "core_number"))
+    on_edge = {m for m, level in was.items() if level <= PERIPHERY_MAX_CORE}
+    moved = [m for m in on_edge if core_k is not None and now.get(m, 0) >= core_k]
+    comparison.left_periphery = sum(now.get(m, 0) > PERIPHERY_MAX_CORE for m in on_edge)
+    comparison.moved_to_core = list(Member.objects.filter(pk__in=moved).order_by("name"))
+
+
+def _metric_changes(before: MetricRun | None, after: MetricRun | None) -> list[MetricChange]:
+    values: dict[int, dict[str, float | None]] = {}
+    runs = [run.pk for run in (before, after) if run is not None]
+    for run_id, name, value in NetworkMetric.objects.filter(
+        run_id__in=runs, name__in=REPORT_METRICS
+    ).values_list("run_id", "name", "value"):
+        values.setdefault(run_id, {})[name] = value
+    rows = []
+    for metric in NETWORK_METRICS:
+        if metric.key not in REPORT_METRICS:
+            continue
+        a = values.get(before.pk, {}).get(metric.key) if before else None
+        b = values.get(after.pk, {}).get(metric.key) if after else None
+        if a is not None or b is not None:
+            rows.append(MetricChange(metric.label, metric.help, metric.format, a, b))
+    return rows
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+def _signed(change: int) -> str:
+    if change == 0:
+        return "no change"
+    return f"{'+' if change > 0 else '−'}{abs(change):,}"
+
+
+def round_report_pdf(*, html: str, base_url: str) -> bytes:
+    """The report page as a PDF (WeasyPrint: HTML and CSS in, vector PDF out)."""
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=base_url).write_pdf()

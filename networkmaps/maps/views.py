@@ -1,0 +1,114 @@
+"""The interactive map and printable posters, for program staff and facilitators."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.gzip import gzip_page
+
+from members.access import program_for_user
+from members.privacy.services import audit_record
+from networkmaps.maps import data as maps
+from networkmaps.maps.forms import PosterForm
+from networkmaps.models import Poster
+
+
+@login_required
+def map_detail(request, slug):
+    program = program_for_user(request, slug, roles=maps.MAP_ROLES)
+    return render(
+        request,
+        "networkmaps/map.html",
+        {"program": program, "config": maps.map_page(program=program)},
+    )
+
+
+@login_required
+@gzip_page
+def map_data(request, slug):
+    program = program_for_user(request, slug, roles=maps.MAP_ROLES)
+    anonymised = request.GET.get("anonymised") == "1"
+    try:
+        data = maps.map_data(
+            program=program,
+            round_id=_number(request.GET.get("round")),
+            compare_round_id=_number(request.GET.get("compare")),
+            anonymised=anonymised,
+        )
+    except maps.MapUnavailable as exc:
+        return JsonResponse({"error": str(exc)})
+    audit_record(
+        program=program,
+        actor=request.user,
+        action="view_network",
+        target=f"map of {data['round']['name']}",
+        details={"round": data["round"]["id"], "anonymised": anonymised},
+    )
+    return JsonResponse(data)
+
+
+def _number(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+@login_required
+def posters(request, slug):
+    program = program_for_user(request, slug, roles=maps.MAP_ROLES)
+    form = PosterForm(request.POST or None, program=program)
+    if request.method == "POST" and form.is_valid():
+        try:
+            poster = maps.poster_request(
+                program=program,
+                round_=form.cleaned_data["round"],
+                options=form.options(),
+                requested_by=request.user,
+            )
+        except maps.MapUnavailable as exc:
+            messages.error(request, str(exc))
+        else:
+            if poster.status == Poster.Status.FAILED:
+                messages.error(request, f"The poster could not be drawn: {poster.error}")
+            elif poster.is_active:
+                messages.info(request, "The poster is being drawn; it will appear below.")
+        return redirect("networkmaps:posters", slug=program.slug)
+    return render(
+        request,
+        "networkmaps/poster.html",
+        {"program": program, "form": form, "posters": maps.posters_recent(program=program)},
+    )
+
+
+@login_required
+def poster_status(request, slug, poster_id):
+    program = program_for_user(request, slug, roles=maps.MAP_ROLES)
+    poster = get_object_or_404(
+        Poster.objects.select_related("round"), program=program, pk=poster_id
+    )
+    return render(request, "networkmaps/_poster_row.html", {"program": program, "poster": poster})
+
+
+@login_required
+def poster_download(request, slug, poster_id, extension):
+    program = program_for_user(request, slug, roles=maps.MAP_ROLES)
+    poster = get_object_or_404(
+        Poster.objects.select_related("program", "round"),
+        program=program,
+        pk=poster_id,
+        status=Poster.Status.READY,
+    )
+    file = {"pdf": poster.pdf, "svg": poster.svg}.get(extension)
+    if not file:
+        raise Http404("No such file.")
+    audit_record(
+        program=program,
+        actor=request.user,
+        action="export",
+        target=f"{'anonymised ' if poster.anonymised else ''}poster of {poster.round.name}",
+        details={"poster": poster.pk, "format": extension, "anonymised": poster.anonymised},
+    )
+    return FileResponse(
+        file.open("rb"),
+        as_attachment=True,
+        filename=maps.poster_filename(poster=poster, extension=extension),
+        content_type="application/pdf" if extension == "pdf" else "image/svg+xml",
+    )

@@ -1,0 +1,254 @@
+"""Printable posters: pure rendering code, no database."""
+
+import random
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from networkmaps.graph.poster import (
+    NEUTRAL,
+    PALETTE,
+    PAPER_SIZES,
+    PlacedNode,
+    PosterNode,
+    PosterSpec,
+    member_index,
+    place_labels,
+    render_pdf,
+    render_svg,
+    render_svg_pages,
+    text_width,
+)
+
+try:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+except ImportError:  # pragma: no cover - hypothesis is a dev dependency
+    given = None
+
+SVG = "{http://www.w3.org/2000/svg}"
+NAMES = ["Amara Okafor", "Chen Li", "Dolores Hernández", "Kwame Osei", "Priya Nair"]
+
+
+def make_spec(n=40, *, paper="A3", landscape=False, names=None, anonymised=False, seed=0):
+    rng = random.Random(seed)
+    names = names or [f"Person {i:04d}" for i in range(n)]
+    nodes = [
+        PosterNode(
+            id=1000 + i,
+            x=rng.uniform(-1000, 1000),
+            y=rng.uniform(-1000, 1000),
+            label=names[i],
+            size=rng.random() * 10,
+            colour=PALETTE[i % 5],
+            index_label=names[i],
+        )
+        for i in range(len(names))
+    ]
+    edges = [(1000 + i, 1000 + (i * 7 + 3) % len(names), 1 + i % 5) for i in range(len(names))]
+    return PosterSpec(
+        title="Fellows Network",
+        subtitle="Program · Round 1",
+        date="1 May 2026",
+        paper=paper,
+        landscape=landscape,
+        nodes=nodes,
+        edges=edges,
+        legend=[(PALETTE[0], "Cohort 2019"), (PALETTE[1], "Cohort 2020")],
+        size_legend="Circle size: number of ties",
+        anonymised=anonymised,
+    )
+
+
+def overlaps(a, b):
+    return a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1
+
+
+def assert_valid_labels(nodes, labels, box):
+    boxes = list(labels.values())
+    for i, a in enumerate(boxes):
+        assert box[0] <= a.x0 and a.x1 <= box[2] and box[1] <= a.y0 and a.y1 <= box[3]
+        for b in boxes[i + 1 :]:
+            assert not overlaps(a, b), (a, b)
+    for node in nodes:
+        for label in boxes:
+            if label.id == node.id:
+                continue
+            nx = min(max(node.x, label.x0), label.x1)
+            ny = min(max(node.y, label.y0), label.y1)
+            assert (node.x - nx) ** 2 + (node.y - ny) ** 2 >= node.r**2 - 1e-9
+
+
+def test_labels_never_overlap_in_a_dense_cluster():
+    rng = random.Random(1)
+    nodes = [
+        PlacedNode(i, rng.uniform(90, 110), rng.uniform(90, 110), 0.8, f"Name {i}", rng.random())
+        for i in range(400)
+    ]
+    box = (0, 0, 200, 200)
+    labels = place_labels(nodes, font_mm=2.5, box=box)
+    assert_valid_labels(nodes, labels, box)
+    assert 0 < len(labels) < len(nodes)  # some shown, the crowd's middle left unlabelled
+
+
+if given is not None:
+
+    @settings(max_examples=60, deadline=None)
+    @given(
+        st.lists(
+            st.tuples(
+                st.floats(0, 100),
+                st.floats(0, 100),
+                st.floats(0.2, 4),
+                st.text(min_size=0, max_size=20),
+                st.floats(0, 10),
+            ),
+            max_size=60,
+        ),
+        st.floats(1, 6),
+    )
+    def test_labels_never_overlap_for_any_node_set(raw, font):
+        nodes = [PlacedNode(i, x, y, r, text, p) for i, (x, y, r, text, p) in enumerate(raw)]
+        box = (0, 0, 100, 100)
+        assert_valid_labels(nodes, place_labels(nodes, font_mm=font, box=box), box)
+
+else:
+
+    @pytest.mark.skip(reason="hypothesis is not installed")
+    def test_labels_never_overlap_for_any_node_set():
+        pass
+
+
+def test_label_placement_is_fast_for_ten_thousand_nodes():
+    import time
+
+    rng = random.Random(2)
+    nodes = [
+        PlacedNode(i, rng.uniform(0, 800), rng.uniform(0, 800), 1.2, f"Person {i}", rng.random())
+        for i in range(10_000)
+    ]
+    started = time.perf_counter()
+    labels = place_labels(nodes, font_mm=2.2, box=(0, 0, 800, 800))
+    assert time.perf_counter() - started < 10
+    assert len(labels) > 1000
+
+
+def index_labels(svg_pages):
+    found = []
+    for page in svg_pages:
+        root = ET.fromstring(page.encode())
+        found += [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "index-label"]
+    return found
+
+
+@pytest.mark.parametrize(("n", "paper", "on_poster"), [(40, "A0", True), (400, "A3", False)])
+def test_every_node_is_in_the_index_exactly_once(n, paper, on_poster):
+    spec = make_spec(n, paper=paper)
+    pages = render_svg_pages(spec)
+    assert (len(pages) == 1) is on_poster
+    expected = sorted(node.index_label for node in spec.nodes)
+    assert sorted(index_labels(pages)) == expected
+    entries = member_index(spec)
+    assert sorted(label for label, _ in entries) == expected
+    assert all(re.fullmatch(r"[A-Z][0-9]{1,2}", cell) for _, cell in entries)
+
+
+def test_grid_square_names_where_the_node_is():
+    spec = make_spec(3)
+    spec.nodes[0].x, spec.nodes[0].y = -990, 990  # top left of the map
+    spec.nodes[1].x, spec.nodes[1].y = 990, -990  # bottom right
+    cells = dict(member_index(spec))
+    assert cells[spec.nodes[0].index_label] == "A1"
+    # Few nodes: the smallest grid, 6 × 6 (A–F, 1–6).
+    assert cells[spec.nodes[1].index_label] == "F6"
+
+
+def test_names_are_escaped_as_text():
+    evil = [
+        "<img src=x onerror=alert(1)>",
+        'Tom & "Jerry"',
+        "</text><script>x</script>",
+        "Bell\x07 Char",
+    ]
+    spec = make_spec(names=evil + NAMES)
+    spec.title = "<b>Title</b>"
+    spec.nodes[0].colour = '"/><script>alert(1)</script>'
+    svg = render_svg(spec)
+    root = ET.fromstring(svg.encode())  # well-formed XML
+    assert "<img" not in svg and "<script" not in svg and "<b>" not in svg
+    texts = {t.text for t in root.iter(f"{SVG}text")}
+    assert evil[0] in texts and 'Tom & "Jerry"' in texts and "Bell Char" in texts
+    assert NEUTRAL in svg
+    assert render_pdf(spec).startswith(b"%PDF")
+
+
+def test_anonymised_poster_shows_only_the_codes_given():
+    codes = [f"M-{random.Random(i).randrange(10**5):05d}" for i in range(len(NAMES))]
+    spec = make_spec(names=codes, anonymised=True)
+    svg = render_svg(spec)
+    for name in NAMES + ["Amara", "Okafor"]:
+        assert name not in svg
+    for node in spec.nodes:
+        assert str(node.id) not in re.sub(r'="[^"]*"', "", svg)  # no database ids as text
+    assert "anonymous codes" in svg
+    assert set(index_labels([svg])) == set(codes)
+
+
+@pytest.mark.parametrize("paper", sorted(PAPER_SIZES))
+@pytest.mark.parametrize("landscape", [False, True])
+def test_paper_size_and_orientation_set_the_svg_size(paper, landscape):
+    svg = render_svg(make_spec(8, paper=paper, landscape=landscape))
+    root = ET.fromstring(svg.encode())
+    w, h = PAPER_SIZES[paper]
+    if landscape:
+        w, h = h, w
+    assert float(root.get("width").removesuffix("mm")) == pytest.approx(w)
+    assert float(root.get("height").removesuffix("mm")) == pytest.approx(h)
+    assert root.get("viewBox") == f"0 0 {w:g} {h:g}"
+
+
+def test_unknown_paper_is_a_clear_error():
+    with pytest.raises(ValueError, match="unknown paper size 'B5'"):
+        render_svg(make_spec(3, paper="B5"))
+
+
+def count_pdf_pages(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf))
+
+
+def test_pdf_is_a_pdf_with_a_page_per_svg_page():
+    small = render_pdf(make_spec(20, paper="A2"))
+    assert small.startswith(b"%PDF") and count_pdf_pages(small) == 1
+    spec = make_spec(400, paper="A3")
+    big = render_pdf(spec)
+    assert count_pdf_pages(big) == len(render_svg_pages(spec)) >= 2
+
+
+def test_index_pages_stack_into_one_svg():
+    spec = make_spec(400, paper="A3")
+    root = ET.fromstring(render_svg(spec).encode())
+    pages = len(render_svg_pages(spec))
+    assert float(root.get("height").removesuffix("mm")) == pytest.approx(420 * pages)
+
+
+FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+
+@pytest.mark.skipif(not FONT.exists(), reason="DejaVu Sans is not installed")
+def test_text_width_estimate_is_never_narrower_than_the_font():
+    image_font = pytest.importorskip("PIL.ImageFont")
+    font = image_font.truetype(str(FONT), 1000)
+    samples = NAMES + ["WWWWMMMM", "illegible", "Ñandú Çağlar", "Zoë O'Neill-Smith", "12345"]
+    for text in samples:
+        assert text_width(text, 1.0) >= font.getlength(text) / 1000
+
+
+def test_a_long_legend_is_cut_short_and_the_notes_stay_on_the_page():
+    spec = make_spec(10, paper="letter", anonymised=True)
+    spec.legend = [(PALETTE[i % len(PALETTE)], f"Organisation {i}") for i in range(40)]
+    root = ET.fromstring(render_svg(spec).encode())
+    texts = {t.text: float(t.get("y")) for t in root.iter(f"{SVG}text")}
+    assert any(text.startswith("+ ") and text.endswith(" more") for text in texts)
+    assert texts["Labels are anonymous codes."] < PAPER_SIZES["letter"][1]

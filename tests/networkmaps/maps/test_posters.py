@@ -1,0 +1,212 @@
+"""Posters drawn from stored runs: inline for small programs, by a worker for large ones."""
+
+import re
+import shutil
+import subprocess
+
+import pytest
+from django.urls import reverse
+
+from members.models import AuditEvent
+from networkmaps.graph import poster as drawing
+from networkmaps.maps import data as maps
+from networkmaps.models import Poster
+from tests.factories import ProgramRoleFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def _pdf_text(path) -> str:
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+
+
+def test_small_program_poster_is_drawn_at_once_and_opens(computed, media, tmp_path):
+    poster = maps.poster_request(
+        program=computed, round_=computed.current_round(), options=maps.PosterOptions(paper="A1")
+    )
+    assert poster.status == Poster.Status.READY and poster.members == 120
+    pdf, svg = media / poster.pdf.name, media / poster.svg.name
+    assert pdf.read_bytes().startswith(b"%PDF") and svg.read_bytes().startswith(b"<?xml")
+    assert set(poster.timings) >= {"load", "pdf", "svg", "total"}
+    if shutil.which("pdftoppm"):
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "15", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "p")],
+            check=True,
+        )
+        assert (tmp_path / "p-1.png").stat().st_size > 1000
+    text = _pdf_text(pdf)
+    assert "Northwind Fellows: the network" in text and "Year two (March 2025)" in text
+    assert "Find yourself: name → grid square" in text
+
+
+def test_every_member_appears_exactly_once_in_the_index(computed):
+    spec = maps.poster_spec_build(
+        program=computed, round_=computed.current_round(), options=maps.PosterOptions()
+    )
+    index = drawing.member_index(spec)
+    names = sorted(computed.members.values_list("name", flat=True))
+    assert sorted(label for label, _ in index) == names
+    assert all(re.fullmatch(r"[A-Z]\d{1,2}", cell) for _, cell in index)
+
+
+def test_poster_legend_names_every_cohort_and_the_size_measure(computed):
+    options = maps.PosterOptions(paper="A2", landscape=True, colour_by="cohort", size_by="pagerank")
+    spec = maps.poster_spec_build(
+        program=computed, round_=computed.current_round(), options=options
+    )
+    svg = drawing.render_svg(spec)
+    for cohort in computed.cohorts.values_list("name", flat=True):
+        assert re.search(rf">{cohort} \(\d+\)<", svg), cohort
+    assert "more</text>" not in svg
+    assert "Circle size: influence" in svg
+
+
+def test_anonymised_poster_and_its_svg_name_nobody(computed, media):
+    poster = maps.poster_request(
+        program=computed,
+        round_=computed.current_round(),
+        options=maps.PosterOptions(paper="A3", anonymised=True, colour_by="organisation"),
+    )
+    assert poster.status == Poster.Status.READY
+    pdf_bytes = (media / poster.pdf.name).read_bytes()
+    svg_text = (media / poster.svg.name).read_text()
+    pdf_text = _pdf_text(media / poster.pdf.name)
+    secrets = [
+        *computed.members.values_list("name", flat=True),
+        *computed.members.exclude(email="").values_list("email", flat=True),
+        *computed.organisations.values_list("name", flat=True),
+    ]
+    for secret in secrets:
+        assert secret not in svg_text, secret
+        assert secret not in pdf_text, secret
+        assert secret.encode() not in pdf_bytes, secret
+    assert "@" not in svg_text and "@" not in pdf_text
+    assert "Find yourself: code → grid square" in pdf_text
+    assert re.search(r">M\d{3}</text>", svg_text)
+
+
+def test_large_program_poster_is_queued_for_a_worker_and_the_page_polls(
+    client, computed, monkeypatch, django_capture_on_commit_callbacks, media
+):
+    staff = UserFactory()
+    ProgramRoleFactory(user=staff, program=computed, role="staff")
+    client.force_login(staff)
+    monkeypatch.setattr(maps, "POSTER_INLINE_MAX_MEMBERS", 50)
+    url = reverse("networkmaps:posters", args=[computed.slug])
+    form = {
+        "round": computed.current_round().pk,
+        "paper": "36x48",
+        "orientation": "portrait",
+        "colour_by": "region",
+        "size_by": "betweenness",
+    }
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(url, form)
+    assert response.status_code == 302
+    poster = Poster.objects.get()
+    assert poster.status == Poster.Status.QUEUED and len(callbacks) == 1
+    status_url = reverse("networkmaps:poster-status", args=[computed.slug, poster.pk])
+    page = client.get(url).content.decode()
+    assert f'hx-get="{status_url}"' in page and "htmx.min.js" in page
+    assert "queued…" in client.get(status_url).content.decode()
+
+    callbacks[0]()  # the Celery task (inline here; tests/test_workers.py runs real workers)
+    poster.refresh_from_db()
+    assert poster.status == Poster.Status.READY and not poster.landscape
+    row = client.get(status_url).content.decode()
+    assert "hx-trigger" not in row
+    assert reverse("networkmaps:poster-download", args=[computed.slug, poster.pk, "pdf"]) in row
+
+
+def test_downloads_are_audited_and_named_for_the_poster(client, computed):
+    facilitator = UserFactory()
+    ProgramRoleFactory(user=facilitator, program=computed, role="facilitator")
+    client.force_login(facilitator)
+    client.post(
+        reverse("networkmaps:posters", args=[computed.slug]),
+        {
+            "round": computed.current_round().pk,
+            "paper": "letter",
+            "orientation": "landscape",
+            "colour_by": "cohort",
+            "size_by": "degree",
+            "anonymised": "on",
+        },
+    )
+    poster = Poster.objects.get()
+    assert poster.requested_by == facilitator and poster.anonymised
+    for extension, kind in (("pdf", "application/pdf"), ("svg", "image/svg+xml")):
+        response = client.get(
+            reverse("networkmaps:poster-download", args=[computed.slug, poster.pk, extension])
+        )
+        assert response.status_code == 200 and response["Content-Type"] == kind
+        assert response["Content-Disposition"] == (
+            f'attachment; filename="northwind-fellows-year-two-letter-landscape-anonymised'
+            f'.{extension}"'
+        )
+        b"".join(response.streaming_content)
+    events = AuditEvent.objects.filter(program=computed, action="export")
+    assert [e.details["format"] for e in events.order_by("id")] == ["pdf", "svg"]
+    assert all(e.actor == facilitator for e in events)
+    wrong = reverse("networkmaps:poster-download", args=[computed.slug, poster.pk, "png"])
+    assert client.get(wrong).status_code == 404
+
+
+def test_a_poster_is_drawn_once_even_if_the_task_runs_twice(computed, media):
+    poster = maps.poster_request(
+        program=computed, round_=computed.current_round(), options=maps.PosterOptions()
+    )
+    assert maps.poster_render(poster_id=poster.pk) is None
+    assert len(list((media / "posters" / str(computed.pk)).iterdir())) == 2
+
+
+def test_a_failed_drawing_is_reported_and_keeps_no_files(computed, media, monkeypatch):
+    def broken(spec):
+        raise RuntimeError("cairo fell over")
+
+    monkeypatch.setattr(drawing, "render_pdf", broken)
+    poster = maps.poster_request(
+        program=computed, round_=computed.current_round(), options=maps.PosterOptions()
+    )
+    assert poster.status == Poster.Status.FAILED and poster.error == "RuntimeError"
+    assert not (media / "posters").exists()
+
+
+def test_no_poster_before_metrics(demo_program):
+    with pytest.raises(maps.MapUnavailable, match="recompute"):
+        maps.poster_request(
+            program=demo_program,
+            round_=demo_program.current_round(),
+            options=maps.PosterOptions(),
+        )
+    assert not Poster.objects.exists()
+
+
+def test_posters_page_refuses_unknown_choices(staff_client, computed):
+    response = staff_client.post(
+        reverse("networkmaps:posters", args=[computed.slug]),
+        {"round": computed.current_round().pk, "paper": "B5", "orientation": "portrait",
+         "colour_by": "shoe size", "size_by": "degree"},
+    )  # fmt: skip
+    assert response.status_code == 200 and not Poster.objects.exists()
+    assert set(response.context["form"].errors) == {"paper", "colour_by"}
+
+
+def test_old_posters_and_their_files_are_pruned(computed, media, monkeypatch):
+    monkeypatch.setattr(maps, "KEEP_POSTERS", 2)
+    for _ in range(3):
+        maps.poster_request(
+            program=computed, round_=computed.current_round(), options=maps.PosterOptions()
+        )
+    assert Poster.objects.count() == 2
+    assert len(list((media / "posters" / str(computed.pk)).iterdir())) == 4

@@ -1,0 +1,111 @@
+"""Real Celery worker processes on Redis against PostgreSQL (CI runs these; locally they
+need REDIS_URL and a PostgreSQL DATABASE_URL). The same behaviour is tested inline in
+test_metric_runs.py."""
+
+import threading
+import time
+
+import pytest
+from django.db import connection
+
+from members.demo import seed as member_services
+from members.models import Relationship
+from networkmaps.models import MetricRun, NodeMetric
+from networkmaps.runs import services
+from networkmaps.runs.tasks import metric_run_execute
+
+pytestmark = pytest.mark.celery_worker
+
+
+def _wait_for(predicate, *, timeout, what, pool):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"Timed out waiting for {what}.\nWorker logs:\n{pool.logs()}")
+
+
+def _status(run):
+    run.refresh_from_db()
+    return run.status
+
+
+def test_real_worker_computes_a_run_and_its_results_are_in_postgres(celery_workers):
+    program = member_services.demo_program_seed()
+    celery_workers.start()
+    round_ = program.current_round()
+    run = services.metric_run_request(program=program, round_=round_, requested_by="test")
+    _wait_for(lambda: _status(run) not in MetricRun.ACTIVE, timeout=90, what="the run",
+              pool=celery_workers)  # fmt: skip
+    assert run.status == MetricRun.Status.SUCCEEDED, run.error
+    assert run.is_current and run.attempts == 1
+    assert NodeMetric.objects.filter(run=run).count() == program.members.count()
+    assert "Task networkmaps.runs.tasks.metric_run_execute" in celery_workers.logs()
+
+
+def test_killed_worker_leaves_the_previous_run_current_and_the_task_is_redelivered(
+    celery_workers,
+):
+    program = member_services.demo_program_seed(members=5000, slug="large")
+    round_ = program.current_round()
+    # A good run, computed here, is what people see while the next one runs.
+    good = services.metric_run_request(program=program, round_=round_)
+    services.metric_run_execute(run_id=good.pk)
+    good.refresh_from_db()
+    assert good.is_current
+
+    Relationship.objects.filter(round=round_).order_by("pk").first().delete()
+    first_worker = celery_workers.start()
+    run = services.metric_run_request(program=program, round_=round_)
+    _wait_for(
+        lambda: (MetricRun.objects.filter(pk=run.pk, progress__gt=0.06).exists()),
+        timeout=90, what="the worker to be mid-computation", pool=celery_workers,
+    )  # fmt: skip
+    celery_workers.kill(first_worker)
+
+    run.refresh_from_db()
+    good.refresh_from_db()
+    assert run.status == MetricRun.Status.RUNNING  # nobody finished it
+    assert good.is_current and not run.is_current
+    assert not NodeMetric.objects.filter(run=run).exists()
+
+    celery_workers.start()
+    _wait_for(lambda: _status(run) == MetricRun.Status.SUCCEEDED, timeout=180,
+              what="the redelivered run", pool=celery_workers)  # fmt: skip
+    good.refresh_from_db()
+    assert run.is_current and not good.is_current
+    assert run.attempts == 2
+    assert NodeMetric.objects.filter(run=run).count() == 5000
+
+
+def test_two_concurrent_requests_and_a_duplicate_message_compute_once(celery_workers):
+    program = member_services.demo_program_seed()
+    round_ = program.current_round()
+    celery_workers.start()
+    celery_workers.start()
+    barrier = threading.Barrier(2)
+    runs = []
+
+    def request():
+        barrier.wait()
+        try:
+            runs.append(services.metric_run_request(program=program, round_=round_))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=request) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert runs[0].pk == runs[1].pk
+    metric_run_execute.delay(runs[0].pk)  # as if the broker delivered the message twice
+    run = runs[0]
+    _wait_for(lambda: _status(run) == MetricRun.Status.SUCCEEDED, timeout=90, what="the run",
+              pool=celery_workers)  # fmt: skip
+    time.sleep(2)  # let the duplicate message be consumed too
+    assert MetricRun.objects.filter(round=round_).count() == 1
+    assert MetricRun.objects.current().filter(round=round_).count() == 1
+    assert NodeMetric.objects.filter(run=run).count() == program.members.count()
+    assert run.attempts == 1
