@@ -1,4 +1,5 @@
-"""The one place that decides which program a request may see, and in which role.
+"""The one place that decides which program a request may see, in which role, and whose
+names a viewer may see (`name_visible_to`: the one visibility rule).
 
 Every page and API view fetches its program through `program_for_user`; a program the user
 holds no (suitable) role in is a 404, so its existence is never confirmed.
@@ -8,9 +9,12 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from members.models import Program, ProgramRole
+from members.models import Member, Program, ProgramRole
 
 ALL_ROLES = frozenset(ProgramRole.Role.values)
+STAFF = frozenset({ProgramRole.Role.STAFF})
+# Who may open the whole-network map and posters.
+MAP_ROLES = frozenset({ProgramRole.Role.STAFF, ProgramRole.Role.FACILITATOR})
 
 
 def role_in(user, program: Program) -> str | None:
@@ -32,3 +36,33 @@ def program_for_user(request, slug: str, *, roles=ALL_ROLES) -> Program:
         raise Http404("No such program.")
     request.program_role = role
     return program
+
+
+def member_for_user(request, slug: str) -> tuple[Program, Member]:
+    """The program and the signed-in user's own member record in it (404 without one)."""
+    program = program_for_user(request, slug)
+    member = program.members.filter(user=request.user).first()
+    if member is None:
+        raise Http404("You have no member record in this program.")
+    return program, member
+
+
+def name_visible_to(
+    viewer_role: str | None, member: Member | str, *, viewer_member_id: int | None = None
+) -> bool:
+    """THE visibility rule: may a viewer in `viewer_role` see this member's name?
+
+    Staff see every name. Everyone else — facilitators, other members, a respondent holding
+    a personal survey link (role None) — sees a member's name only when that member chose
+    "visible by name to other members"; a member always sees their own. Where a surface
+    must still show a hidden person (a map, a poster, a mixer table), it shows an anonymous
+    code instead. `member` is a Member or its `visibility` value (for `values_list` rows;
+    then pass `viewer_member_id` only if you also compare ids yourself).
+    """
+    if viewer_role == ProgramRole.Role.STAFF:
+        return True
+    if isinstance(member, Member):
+        if viewer_member_id is not None and member.pk == viewer_member_id:
+            return True
+        member = member.visibility
+    return member == Member.Visibility.MEMBERS

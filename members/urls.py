@@ -3,11 +3,10 @@ from django.urls import path
 from members import views
 from members.imports import views as views_import
 from members.privacy import views as views_privacy
-from members.surveys import views as views_survey
+from members.surveys import views_answer, views_staff
 
 app_name = "members"
 urlpatterns = [
-    path("programs/<slug:slug>/me/", views_privacy.my_network, name="my-network"),
     path("programs/<slug:slug>/me/settings/", views_privacy.my_settings, name="my-settings"),
     path(
         "programs/<slug:slug>/me/ties/<int:relationship_id>/remove/",
@@ -15,11 +14,6 @@ urlpatterns = [
         name="my-tie-remove",
     ),
     path("programs/<slug:slug>/me/data.json", views_privacy.my_data, name="my-data"),
-    path(
-        "programs/<slug:slug>/people/<int:member_id>/",
-        views_privacy.member_page,
-        name="member-page",
-    ),
     path(
         "programs/<slug:slug>/people/<int:member_id>/erase/",
         views_privacy.member_erase,
@@ -30,43 +24,38 @@ urlpatterns = [
     path("programs/<slug:slug>/", views.program_detail, name="program-detail"),
     path("programs/<slug:slug>/import/", views_import.network_import, name="import"),
     # Relationship surveys: staff pages, then the member's survey behind a personal link.
-    path("programs/<slug:slug>/surveys/", views_survey.survey_list, name="survey-list"),
-    path("programs/<slug:slug>/surveys/new/", views_survey.survey_new, name="survey-new"),
+    path("programs/<slug:slug>/surveys/", views_staff.survey_list, name="survey-list"),
+    path("programs/<slug:slug>/surveys/new/", views_staff.survey_new, name="survey-new"),
     path(
         "programs/<slug:slug>/surveys/settings/",
-        views_survey.survey_settings,
+        views_staff.survey_settings,
         name="survey-settings",
     ),
     path(
         "programs/<slug:slug>/surveys/<int:survey_id>/",
-        views_survey.survey_detail,
+        views_staff.survey_detail,
         name="survey-detail",
     ),
     path(
         "programs/<slug:slug>/surveys/<int:survey_id>/email/",
-        views_survey.survey_email,
+        views_staff.survey_email,
         name="survey-email",
     ),
     path(
         "programs/<slug:slug>/surveys/<int:survey_id>/close/",
-        views_survey.survey_close,
+        views_staff.survey_close,
         name="survey-close",
     ),
     path(
         "programs/<slug:slug>/surveys/unlisted/<int:person_id>/merge/",
-        views_survey.unlisted_merge,
+        views_staff.unlisted_merge,
         name="unlisted-merge",
     ),
-    path(
-        "programs/<slug:slug>/rounds/<int:round_id>/report/",
-        views_survey.round_report,
-        name="round-report",
-    ),
-    path("survey/<str:token>/", views_survey.survey_answer, name="survey-answer"),
-    path("survey/<str:token>/roster/", views_survey.survey_roster, name="survey-roster"),
-    path("survey/<str:token>/pick/", views_survey.survey_pick, name="survey-pick"),
-    path("survey/<str:token>/unlisted/", views_survey.survey_unlisted, name="survey-unlisted"),
-    path("survey/<str:token>/questions/", views_survey.survey_questions, name="survey-questions"),
-    path("survey/<str:token>/review/", views_survey.survey_review, name="survey-review"),
-    path("survey/<str:token>/done/", views_survey.survey_done, name="survey-done"),
+    path("survey/<str:token>/", views_answer.survey_answer, name="survey-answer"),
+    path("survey/<str:token>/roster/", views_answer.survey_roster, name="survey-roster"),
+    path("survey/<str:token>/pick/", views_answer.survey_pick, name="survey-pick"),
+    path("survey/<str:token>/unlisted/", views_answer.survey_unlisted, name="survey-unlisted"),
+    path("survey/<str:token>/questions/", views_answer.survey_questions, name="survey-questions"),
+    path("survey/<str:token>/review/", views_answer.survey_review, name="survey-review"),
+    path("survey/<str:token>/done/", views_answer.survey_done, name="survey-done"),
 ]

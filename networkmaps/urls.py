@@ -30,6 +30,13 @@ urlpatterns = [
         views_map.poster_download,
         name="poster-download",
     ),
+    path("programs/<slug:slug>/me/", views_map.my_network, name="my-network"),
+    path("programs/<slug:slug>/people/<int:member_id>/", views_map.member_page, name="member-page"),
+    path(
+        "programs/<slug:slug>/rounds/<int:round_id>/report/",
+        views_export.round_report,
+        name="round-report",
+    ),
     path("programs/<slug:slug>/exports/", views_export.exports_page, name="exports"),
     path(
         "programs/<slug:slug>/exports/<str:file_format>/",

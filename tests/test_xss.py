@@ -31,7 +31,7 @@ def test_hostile_names_are_escaped_in_every_page_and_file(client, demo_program):
     client.force_login(staff)
     slug = demo_program.slug
     pages = [
-        reverse("members:member-page", args=[slug, victim.pk]),
+        reverse("networkmaps:member-page", args=[slug, victim.pk]),
         reverse("networkmaps:member-table", args=[slug]) + "?sort=name",
         reverse("networkmaps:weaving", args=[slug]),
         reverse("networkmaps:map", args=[slug]),

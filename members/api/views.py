@@ -22,7 +22,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from members import ties as bulk
-from members.access import ALL_ROLES, program_for_user
+from members.access import ALL_ROLES, STAFF, program_for_user
 from members.api.serializers import (
     MAX_BULK_ITEMS,
     MAX_ID,
@@ -47,9 +47,7 @@ from members.models import (
     RelationshipType,
     Round,
 )
-from networkmaps.runs.services import metric_run_request
-
-STAFF = {"staff"}
+from members.signals import network_changed_send
 
 
 class Pages(PageNumberPagination):
@@ -309,14 +307,12 @@ class RelationshipViewSet(InProgramViewSet):
             )
         except bulk.BulkRejected as rejected:
             return _bulk_errors(rejected.problems)
-        by = f"API upload by {request.user.get_username()}"
-        for round_ in Round.objects.filter(pk__in=result.rounds):
-            # The round's metrics are out of date now: queue one recomputation for the batch.
-            transaction.on_commit(
-                lambda round_=round_: metric_run_request(
-                    program=self.program, round_=round_, requested_by=by
-                )
-            )
+        # The rounds' metrics are out of date now: one recomputation for the batch.
+        network_changed_send(
+            program_id=self.program.pk,
+            round_ids=result.rounds,
+            reason=f"API upload by {request.user.get_username()}",
+        )
         return Response(BulkResultSerializer(result).data)
 
 

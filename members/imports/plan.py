@@ -15,7 +15,6 @@ from collections import defaultdict
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import partial
 from pathlib import Path
 from typing import BinaryIO
 
@@ -38,7 +37,7 @@ from members.models import (
     Round,
 )
 from members.privacy.services import audit_record
-from networkmaps.runs.services import metric_runs_request_all
+from members.signals import network_changed_send
 
 DEFAULT_TYPE = "knows"
 DEFAULT_STRENGTH = 3
@@ -190,9 +189,7 @@ def network_import(
             )
             if report.changes:
                 requested_by = f"import by {user.get_username()}" if user else "import"
-                transaction.on_commit(
-                    partial(metric_runs_request_all, program=program, requested_by=requested_by)
-                )
+                network_changed_send(program_id=program.pk, round_ids=None, reason=requested_by)
     except DatabaseError as exc:
         report.written = False
         report.problems.append(

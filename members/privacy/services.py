@@ -19,6 +19,7 @@ from members.models import (
     ProgramRole,
     Relationship,
 )
+from members.signals import member_erased_send, network_changed_send
 
 
 def audit_record(
@@ -104,13 +105,11 @@ def member_erase(*, member: Member, actor) -> None:
     """Erase a member: their record, every tie touching them in every round, their metrics,
     survey answers, decisions and invitations (all cascade), and every stored suggestion of
     the program (reasons quote names; they are recomputed). Metrics recompute afterwards."""
-    from networkmaps.models import Suggestion
-
     program = member.program
     member_id = member.pk
     user = member.user
     Relationship.objects.touching(member).delete()
-    Suggestion.objects.filter(program=program).delete()
+    member_erased_send(program_id=program.pk, member_id=member_id)
     member.delete()
     if user is not None:
         ProgramRole.objects.filter(user=user, program=program).delete()
@@ -122,11 +121,7 @@ def member_erase(*, member: Member, actor) -> None:
 
 
 def _recompute(program: Program) -> None:
-    from networkmaps.runs.services import metric_runs_request_all
-
-    transaction.on_commit(
-        lambda: metric_runs_request_all(program=program, requested_by="data change")
-    )
+    network_changed_send(program_id=program.pk, round_ids=None, reason="data change")
 
 
 INVITATION_SALT = "netlead.invitation"

@@ -1,76 +1,48 @@
-"""Pages about personal data: a member's own network and settings, their data, staff
-invitations, erasure and the audit trail."""
+"""Pages about personal data: a member's own settings and data, staff invitations, erasure
+and the audit trail. (The member's own network page is networkmaps/maps/views.py.)"""
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login, password_validation
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from members.access import program_for_user
+from members.access import STAFF, member_for_user, program_for_user
 from members.models import AuditEvent
 from members.privacy import services as privacy
 from members.privacy.forms import AcceptInvitationForm, InvitationForm, MemberSettingsForm
-from networkmaps.maps.my_network import member_network
-
-STAFF = {"staff"}
-
-
-def _own_member(request, slug):
-    program = program_for_user(request, slug)
-    member = program.members.filter(user=request.user).first()
-    if member is None:
-        raise Http404("You have no member record in this program.")
-    return program, member
-
-
-@login_required
-def my_network(request, slug):
-    program, member = _own_member(request, slug)
-    network = member_network(member=member)
-    form = MemberSettingsForm(
-        initial={
-            "visibility": member.visibility,
-            "accepts_introductions": member.accepts_introductions,
-        }
-    )
-    return render(
-        request,
-        "members/my_network.html",
-        {"program": program, "network": network, "form": form, "own_page": True},
-    )
 
 
 @login_required
 @require_POST
 def my_settings(request, slug):
-    program, member = _own_member(request, slug)
+    program, member = member_for_user(request, slug)
     form = MemberSettingsForm(request.POST)
     if form.is_valid():
         privacy.member_settings_update(member=member, **form.cleaned_data)
         messages.success(request, "Your choices are saved.")
     else:
         messages.error(request, "Please choose who may see you by name.")
-    return redirect("members:my-network", slug=program.slug)
+    return redirect("networkmaps:my-network", slug=program.slug)
 
 
 @login_required
 @require_POST
 def my_tie_remove(request, slug, relationship_id):
-    program, member = _own_member(request, slug)
+    program, member = member_for_user(request, slug)
     if privacy.member_tie_remove(member=member, relationship_id=relationship_id):
         messages.success(request, "The tie is removed.")
     else:
         messages.error(request, "That is not a tie you reported.")
-    return redirect("members:my-network", slug=program.slug)
+    return redirect("networkmaps:my-network", slug=program.slug)
 
 
 @login_required
 def my_data(request, slug):
-    program, member = _own_member(request, slug)
+    program, member = member_for_user(request, slug)
     privacy.audit_record(
         program=program,
         actor=request.user,
@@ -85,25 +57,13 @@ def my_data(request, slug):
 
 
 @login_required
-def member_page(request, slug, member_id):
-    program = program_for_user(request, slug, roles=STAFF)
-    member = get_object_or_404(program.members, pk=member_id)
-    network = member_network(member=member, names_for_staff=True)
-    return render(
-        request,
-        "members/my_network.html",
-        {"program": program, "network": network, "own_page": False},
-    )
-
-
-@login_required
 @require_POST
 def member_erase(request, slug, member_id):
     program = program_for_user(request, slug, roles=STAFF)
     member = get_object_or_404(program.members, pk=member_id)
     if request.POST.get("confirm") != "erase":
         messages.error(request, "Type “erase” to confirm.")
-        return redirect("members:member-page", slug=program.slug, member_id=member.pk)
+        return redirect("networkmaps:member-page", slug=program.slug, member_id=member.pk)
     privacy.member_erase(member=member, actor=request.user)
     messages.success(request, "The member and every tie touching them are erased.")
     return redirect("members:program-detail", slug=program.slug)

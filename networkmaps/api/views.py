@@ -7,13 +7,11 @@ from rest_framework import serializers, status
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
-from members.access import program_for_user
+from members.access import STAFF, program_for_user
 from networkmaps import glossary
 from networkmaps.models import MetricRun, NodeMetric, PairDecision, Suggestion
 from networkmaps.runs import services
 from networkmaps.weaving import queue as weaving
-
-STAFF = {"staff"}
 
 
 class MetricRunSerializer(serializers.ModelSerializer):

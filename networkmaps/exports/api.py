@@ -12,11 +12,9 @@ from rest_framework.decorators import api_view, content_negotiation_class
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.response import Response
 
-from members.access import program_for_user
+from members.access import STAFF, program_for_user
 from networkmaps.exports import rows as exports
 from networkmaps.exports.views import file_response
-
-STAFF = {"staff"}
 
 
 class FileNegotiation(BaseContentNegotiation):

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from django.db.models import F
 from django.utils import timezone
 
-from members.models import Member, Program, Relationship, Round, Survey
-from members.surveys.services import ResponseSummary, survey_response_summary, survey_ties_counted
+from members.models import Member, Program, Round, Survey
+from members.round_graph import round_graph_load
+from members.surveys.responses import ResponseSummary, survey_response_summary
 from networkmaps.glossary import NETWORK_METRICS
 from networkmaps.graph import summary
 from networkmaps.models import MetricRun, NetworkMetric, NodeMetric
@@ -150,11 +151,7 @@ def round_comparison(*, program: Program, before: Round, after: Round) -> RoundC
 
 def round_pairs(*, round_: Round) -> dict[tuple[int, int], int]:
     """{(low id, high id): highest strength} of the round's ties that count."""
-    counted = survey_ties_counted(
-        Relationship.objects.filter(round=round_), program_id=round_.program_id
-    )
-    rows = counted.values_list("source_id", "target_id", "strength")
-    return summary.merged_pairs((s, t, strength, False) for s, t, strength in rows.iterator())
+    return summary.merged_pairs(round_graph_load(round_=round_).rows())
 
 
 def member_groups(*, program_id: int) -> dict[str, dict[int, str | None]]:

@@ -1,16 +1,20 @@
-"""The staff exports page and its downloads (the API has the same files: api_exports.py)."""
+"""The staff exports page and its downloads (the API has the same files: exports/api.py), and
+the round report (HTML and PDF)."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.http import Http404, StreamingHttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils.http import content_disposition_header
 
-from members.access import program_for_user
+from members.access import STAFF, program_for_user
+from members.models import Round
+from networkmaps.exports import round_report as reports
 from networkmaps.exports import rows as exports
 from networkmaps.models import MetricRun
 
-STAFF = {"staff"}
 YES = {"1", "true", "on", "yes"}
 
 
@@ -57,3 +61,29 @@ def file_response(file: exports.ExportFile) -> StreamingHttpResponse:
     # Exports hold personal data: no shared cache keeps a copy.
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+def round_report(request, slug, round_id):
+    program = program_for_user(request, slug, roles=STAFF)
+    comparison = _comparison(request, program, round_id)
+    context = {"program": program, "report": comparison, "rounds": program.rounds.all()}
+    if request.GET.get("format") == "pdf" and comparison is not None:
+        html = render_to_string("networkmaps/round_report_pdf.html", context, request)
+        pdf = reports.round_report_pdf(html=html, base_url=str(settings.BASE_DIR))
+        filename = f"{program.slug}-{comparison.after.name}-report.pdf".replace(" ", "-").lower()
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{filename}"'
+        return response
+    return render(request, "networkmaps/round_report.html", context)
+
+
+def _comparison(request, program, round_id):
+    after = get_object_or_404(Round, program=program, pk=round_id)
+    before_id = request.GET.get("before", "")
+    before = (
+        program.rounds.filter(pk=before_id).first() if before_id.isdigit() else after.previous()
+    )
+    if before is None or before.pk == after.pk:
+        return None
+    return reports.round_comparison(program=program, before=before, after=after)

@@ -8,14 +8,9 @@ indexed by the same member order. See networkmaps.graph.metrics for the semantic
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
-
-if TYPE_CHECKING:
-    import igraph
-    import networkx as nx
 
 
 @dataclass(frozen=True)
@@ -48,6 +43,8 @@ class MergedGraph:
     directed_target: np.ndarray
     relationships: int  # input rows, self-ties included
     self_ties: int  # rows ignored because source == target
+    # Grouping name -> member id -> value, as given in GraphInput.groups.
+    groups: dict[str, dict[int, str | None]] = field(default_factory=dict)
 
     @property
     def n(self) -> int:
@@ -74,33 +71,16 @@ class MergedGraph:
             return _csr(self.arc_target, self.arc_source, self.n)
         return _csr(self.arc_source, self.arc_target, self.n)
 
-    def to_igraph(self) -> igraph.Graph:
-        """Undirected igraph graph; vertex i is ``order[i]``, edge attribute "weight"."""
-        import igraph
-
-        edges = np.column_stack([self.edge_u, self.edge_v]).tolist()
-        g = igraph.Graph(n=self.n, edges=edges, directed=False)
-        g.es["weight"] = self.weight.tolist()
-        return g
-
-    def to_networkx(self) -> nx.Graph:
-        """Undirected networkx graph keyed by member id, edge attribute "weight".
-
-        Costly above ~50k ties; the metrics engine itself never builds it."""
-        import networkx as nx
-
-        g = nx.Graph()
+    def pair_strengths(self) -> dict[tuple[int, int], int]:
+        """{(low member id, high member id): merged strength}: the merged ties by member id."""
         ids = self.order
-        g.add_nodes_from(ids.tolist())
-        g.add_weighted_edges_from(
+        return dict(
             zip(
-                ids[self.edge_u].tolist(),
-                ids[self.edge_v].tolist(),
+                zip(ids[self.edge_u].tolist(), ids[self.edge_v].tolist(), strict=True),
                 self.weight.tolist(),
                 strict=True,
             )
         )
-        return g
 
 
 def build_graphs(graph: GraphInput) -> MergedGraph:
@@ -155,6 +135,7 @@ def build_graphs(graph: GraphInput) -> MergedGraph:
         directed_target=(directed_arcs % base).astype(np.int32),
         relationships=int(rows.shape[0]),
         self_ties=int(loop.sum()),
+        groups=graph.groups,
     )
 
 

@@ -25,15 +25,14 @@ from django.db.models import F, QuerySet
 from django.utils import dateformat, timezone
 from django.utils.text import slugify
 
-from members.models import Member, Program, Relationship, RelationshipType, Round
-from members.surveys.services import survey_ties_counted
+from members.models import Member, Program, RelationshipType, Round
+from members.round_graph import round_graph_load
 from networkmaps.glossary import MEMBER_METRICS
 from networkmaps.graph import poster as drawing
 from networkmaps.models import Community, MetricRun, NodeMetric, Poster
 
 logger = logging.getLogger(__name__)
 
-MAP_ROLES = frozenset({"staff", "facilitator"})
 # What the map and posters can colour by: key → (label, plural, "no value" label).
 GROUPINGS: dict[str, tuple[str, str, str]] = {
     "community": ("Cluster", "clusters", "Not in a cluster (no ties)"),
@@ -161,11 +160,8 @@ def round_ties(*, round_: Round, member_ids: list[int]) -> dict[tuple[int, int, 
     row_of = {member: i for i, member in enumerate(member_ids)}
     ties: dict[tuple[int, int, int], int] = {}
     # The ties the metric run counted (a program may count confirmed survey ties only).
-    counted = survey_ties_counted(
-        Relationship.objects.filter(round=round_), program_id=round_.program_id
-    )
-    rows = counted.values_list("source_id", "target_id", "type_id", "strength")
-    for source, target, type_id, strength in rows.iterator(chunk_size=10000):
+    for tie in round_graph_load(round_=round_).ties:
+        source, target, type_id, strength = tie.source, tie.target, tie.type_id, tie.strength
         a, b = row_of.get(source), row_of.get(target)
         if a is None or b is None or a == b:
             continue  # joined after the run was computed: not on this map yet

@@ -1,4 +1,4 @@
-"""The interactive map and printable posters, for program staff and facilitators."""
+"""The interactive map and printable posters (staff, facilitators), and a member's own network."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -6,16 +6,18 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.gzip import gzip_page
 
-from members.access import program_for_user
+from members.access import MAP_ROLES, STAFF, member_for_user, program_for_user
+from members.privacy.forms import MemberSettingsForm
 from members.privacy.services import audit_record
 from networkmaps.maps import data as maps
 from networkmaps.maps.forms import PosterForm
+from networkmaps.maps.my_network import member_network
 from networkmaps.models import Poster
 
 
 @login_required
 def map_detail(request, slug):
-    program = program_for_user(request, slug, roles=maps.MAP_ROLES)
+    program = program_for_user(request, slug, roles=MAP_ROLES)
     return render(
         request,
         "networkmaps/map.html",
@@ -26,7 +28,7 @@ def map_detail(request, slug):
 @login_required
 @gzip_page
 def map_data(request, slug):
-    program = program_for_user(request, slug, roles=maps.MAP_ROLES)
+    program = program_for_user(request, slug, roles=MAP_ROLES)
     anonymised = request.GET.get("anonymised") == "1"
     try:
         data = maps.map_data(
@@ -53,7 +55,7 @@ def _number(value: str | None) -> int | None:
 
 @login_required
 def posters(request, slug):
-    program = program_for_user(request, slug, roles=maps.MAP_ROLES)
+    program = program_for_user(request, slug, roles=MAP_ROLES)
     form = PosterForm(request.POST or None, program=program)
     if request.method == "POST" and form.is_valid():
         try:
@@ -80,7 +82,7 @@ def posters(request, slug):
 
 @login_required
 def poster_status(request, slug, poster_id):
-    program = program_for_user(request, slug, roles=maps.MAP_ROLES)
+    program = program_for_user(request, slug, roles=MAP_ROLES)
     poster = get_object_or_404(
         Poster.objects.select_related("round"), program=program, pk=poster_id
     )
@@ -89,7 +91,7 @@ def poster_status(request, slug, poster_id):
 
 @login_required
 def poster_download(request, slug, poster_id, extension):
-    program = program_for_user(request, slug, roles=maps.MAP_ROLES)
+    program = program_for_user(request, slug, roles=MAP_ROLES)
     poster = get_object_or_404(
         Poster.objects.select_related("program", "round"),
         program=program,
@@ -111,4 +113,33 @@ def poster_download(request, slug, poster_id, extension):
         as_attachment=True,
         filename=maps.poster_filename(poster=poster, extension=extension),
         content_type="application/pdf" if extension == "pdf" else "image/svg+xml",
+    )
+
+
+@login_required
+def my_network(request, slug):
+    program, member = member_for_user(request, slug)
+    network = member_network(member=member)
+    form = MemberSettingsForm(
+        initial={
+            "visibility": member.visibility,
+            "accepts_introductions": member.accepts_introductions,
+        }
+    )
+    return render(
+        request,
+        "networkmaps/my_network.html",
+        {"program": program, "network": network, "form": form, "own_page": True},
+    )
+
+
+@login_required
+def member_page(request, slug, member_id):
+    program = program_for_user(request, slug, roles=STAFF)
+    member = get_object_or_404(program.members, pk=member_id)
+    network = member_network(member=member, names_for_staff=True)
+    return render(
+        request,
+        "networkmaps/my_network.html",
+        {"program": program, "network": network, "own_page": False},
     )

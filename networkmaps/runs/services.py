@@ -12,8 +12,8 @@ from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from members.models import Member, Program, Relationship, RelationshipType, Round
-from members.surveys.services import survey_ties_counted
+from members.models import Program, Relationship, Round
+from members.round_graph import round_graph_load
 from networkmaps.graph import summary, weaving
 from networkmaps.graph.layout import compute_layout
 from networkmaps.graph.metrics import ENGINE, GraphInput, compute_metrics
@@ -60,54 +60,15 @@ class RoundData:
 
 
 def round_data_load(*, round_: Round) -> RoundData:
-    """Everything the analysis needs about one round, read as plain tuples."""
-    program_id = round_.program_id
-    directed = dict(
-        RelationshipType.objects.filter(program_id=program_id).values_list("id", "directed")
-    )
-    members = Member.objects.filter(program_id=program_id).order_by("id")
-    rows = list(members.values_list("id", "sector", "region", "organisation__name"))
-    details = dict(members.values_list("id", "name"))
-    issues = dict(members.values_list("id", "issue_areas"))
-    cohorts: dict[int, str] = {}
-    # A member in several cohorts is grouped with the earliest one.
-    memberships = Member.cohorts.through.objects.filter(member__program_id=program_id)
-    ordered = memberships.order_by("member_id", F("cohort__year").asc(nulls_last=True), "cohort_id")
-    for member_id, cohort in ordered.values_list("member_id", "cohort__name"):
-        cohorts.setdefault(member_id, cohort)
-    groups = {
-        "cohort": {m: cohorts.get(m) for m, *_ in rows},
-        "sector": {m: sector or None for m, sector, _, _ in rows},
-        "region": {m: region or None for m, _, region, _ in rows},
-        "organisation": {m: org or None for m, _, _, org in rows},
-    }
-    graph = GraphInput(nodes=[m for m, *_ in rows], ties=_ties(round_, directed), groups=groups)
-    people = {
-        m: {
-            "name": details[m],
-            "organisation": groups["organisation"][m],
-            "cohort": groups["cohort"][m],
-            "sector": groups["sector"][m],
-            "region": groups["region"][m],
-            "issue_areas": sorted(issues[m] or []),
-        }
-        for m in graph.nodes
-    }
+    """Everything the analysis needs about one round, read through the one round reader."""
+    current = round_graph_load(round_=round_, people=True)
+    graph = GraphInput(nodes=current.members, ties=current.rows(), groups=current.groups)
     previous = round_.previous()
     return RoundData(
         graph=graph,
-        previous_ties=_ties(previous, directed) if previous else None,
-        people=people,
+        previous_ties=round_graph_load(round_=previous).rows() if previous else None,
+        people=current.people,
     )
-
-
-def _ties(round_: Round, directed: dict[int, bool]) -> list[tuple[int, int, int, bool]]:
-    # A program may count survey ties only when both people reported them (its setting).
-    counted = survey_ties_counted(
-        Relationship.objects.filter(round=round_), program_id=round_.program_id
-    )
-    rows = counted.values_list("source_id", "target_id", "strength", "type_id")
-    return [(s, t, strength, directed[type_id]) for s, t, strength, type_id in rows.iterator(10000)]
 
 
 def metric_run_request(*, program: Program, round_: Round, requested_by: str = "") -> MetricRun:

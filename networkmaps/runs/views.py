@@ -7,14 +7,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from members.access import program_for_user
+from members.access import STAFF, program_for_user
 from networkmaps import glossary
 from networkmaps.models import Suggestion
 from networkmaps.runs import services
 from networkmaps.weaving import queue as weaving
 from networkmaps.weaving.forms import DecisionForm, MixerForm
-
-STAFF = {"staff"}
 
 
 @login_required

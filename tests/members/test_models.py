@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from members.demo import seed as services
-from members.models import Relationship, Round
+from members.models import Relationship, Round, SurveySettings
 from tests.factories import (
     MemberFactory,
     OrganisationFactory,
@@ -95,7 +95,7 @@ def test_relationship_create_records_a_valid_tie():
         source=other, target=tie.source, type=tie.type, round=tie.round, strength=4
     )
     assert created.program_id == tie.program_id
-    assert Relationship.objects.for_round(tie.round).count() == 2
+    assert Relationship.objects.filter(round=tie.round).count() == 2
 
 
 def test_member_email_is_unique_within_a_program_ignoring_case():
@@ -128,10 +128,14 @@ def test_member_organisation_must_be_in_the_same_program():
     assert "organisation" in excinfo.value.message_dict
 
 
-def test_is_mutual():
-    tie = RelationshipFactory()
-    assert not tie.is_mutual()
-    RelationshipFactory(
-        program=tie.program, source=tie.target, target=tie.source, type=tie.type, round=tie.round
+def test_confirmed_only_counts_a_survey_tie_once_both_sides_reported_it():
+    tie = RelationshipFactory(origin=Relationship.Origin.SURVEY)
+    SurveySettings.objects.create(
+        program=tie.program, ties_count=SurveySettings.TiesCount.BOTH_SIDES
     )
-    assert tie.is_mutual()
+    assert not Relationship.objects.counted(tie.round).exists()
+    RelationshipFactory(
+        program=tie.program, source=tie.target, target=tie.source, type=tie.type,
+        round=tie.round, origin=Relationship.Origin.SURVEY,
+    )  # fmt: skip
+    assert Relationship.objects.counted(tie.round).count() == 2

@@ -27,7 +27,7 @@ def _member_client(client, program, member=None):
 
 def test_member_sees_their_position_in_plain_language(client, computed):
     member = _member_client(client, computed)
-    response = client.get(reverse("members:my-network", args=[computed.slug]))
+    response = client.get(reverse("networkmaps:my-network", args=[computed.slug]))
     assert response.status_code == 200
     sentences = response.context["network"].sentences
     assert any("in two steps; the median member reaches" in s for s in sentences)
@@ -41,7 +41,7 @@ def test_member_sees_their_position_in_plain_language(client, computed):
 def test_ego_map_shows_only_names_of_people_who_opted_in(client, computed):
     member = _member_client(client, computed)
     Member.objects.filter(program=computed).exclude(pk=member.pk).update(visibility="staff")
-    response = client.get(reverse("members:my-network", args=[computed.slug]))
+    response = client.get(reverse("networkmaps:my-network", args=[computed.slug]))
     nodes = response.context["network"].nodes
     assert len(nodes) > 1
     assert [n.label for n in nodes if n.role != "me"] == [None] * (len(nodes) - 1)
@@ -57,7 +57,7 @@ def test_member_cannot_see_another_members_page_or_metrics(client, computed):
     _member_client(client, computed)
     other = computed.members.order_by("pk")[9]
     for url in (
-        reverse("members:member-page", args=[computed.slug, other.pk]),
+        reverse("networkmaps:member-page", args=[computed.slug, other.pk]),
         reverse("api-member-metrics", args=[computed.slug, other.pk]),
     ):
         response = client.get(url)
@@ -211,7 +211,7 @@ def test_staff_read_the_audit_log(staff_client, demo_program, staff_user):
 def test_staff_see_who_has_consented(staff_client, computed):
     member = computed.members.first()
     privacy.member_settings_update(member=member, visibility="members", accepts_introductions=False)
-    page = staff_client.get(reverse("members:member-page", args=[computed.slug, member.pk]))
+    page = staff_client.get(reverse("networkmaps:member-page", args=[computed.slug, member.pk]))
     assert b"Visible by name to other members" in page.content
     assert b"does not want introductions" in page.content
     overview = staff_client.get(reverse("members:program-detail", args=[computed.slug]))

@@ -17,6 +17,7 @@ from members.models import (
     SurveySettings,
     UnlistedPerson,
 )
+from members.surveys import drafts, errors, links, responses, roster, submit
 from members.surveys import services as surveys
 from networkmaps.models import MetricRun
 from networkmaps.runs.services import round_data_load
@@ -53,7 +54,7 @@ class World:
         )
 
     def link(self, member) -> str:
-        token = surveys.survey_link_token(invitation=self.invitation(member))
+        token = links.survey_link_token(invitation=self.invitation(member))
         return reverse("members:survey-answer", args=[token])
 
 
@@ -105,10 +106,10 @@ def answer(world, member, picks: dict, meet=()):
     """Pick and rate people through the services, as the pages do."""
     invitation = world.invitation(member)
     for target in picks:
-        surveys.answer_pick(invitation=invitation, member_id=target.pk)
+        drafts.answer_pick(invitation=invitation, member_id=target.pk)
     for target in meet:
-        surveys.answer_pick(invitation=invitation, member_id=target.pk, wants_introduction=True)
-    surveys.answers_rate(
+        drafts.answer_pick(invitation=invitation, member_id=target.pk, wants_introduction=True)
+    drafts.answers_rate(
         invitation=invitation,
         known={t.pk: ([ty.pk for ty in types], strength) for t, (types, strength) in picks.items()},
         unlisted={},
@@ -169,8 +170,8 @@ def test_survey_not_open_yet_says_when_it_opens(client, world):
     response = client.get(world.link(world.cohort_a[0]))
     assert response.status_code == 200
     assert b"This survey opens on" in response.content
-    with pytest.raises(surveys.SurveyClosed):
-        surveys.answer_pick(
+    with pytest.raises(errors.SurveyClosed):
+        drafts.answer_pick(
             invitation=world.invitation(world.cohort_a[0]), member_id=world.cohort_a[1].pk
         )
 
@@ -186,7 +187,7 @@ def test_submitted_answers_become_survey_ties_of_the_round(world):
         {world.cohort_a[1]: ([world.knows], 4), bea: ([world.knows, world.advice], 2)},
         meet=[world.cohort_b[1]],
     )
-    result = surveys.answers_submit(invitation=invitation)
+    result = submit.answers_submit(invitation=invitation)
     assert (result.ties, result.people, result.introductions) == (3, 2, 1)
     assert survey_ties(world, ada) == {
         (world.cohort_a[1].pk, world.knows.pk, 4),
@@ -208,13 +209,13 @@ def test_resubmitting_replaces_the_members_survey_ties_and_double_submit_is_harm
         origin=Relationship.Origin.IMPORT,
     )
     invitation = answer(world, ada, {world.cohort_a[1]: ([world.knows], 4)})
-    surveys.answers_submit(invitation=invitation)
-    surveys.answers_submit(invitation=invitation)
+    submit.answers_submit(invitation=invitation)
+    submit.answers_submit(invitation=invitation)
     assert survey_ties(world, ada) == {(world.cohort_a[1].pk, world.knows.pk, 4)}
 
-    surveys.answer_unpick(invitation=invitation, member_id=world.cohort_a[1].pk)
+    drafts.answer_unpick(invitation=invitation, member_id=world.cohort_a[1].pk)
     answer(world, ada, {world.cohort_b[3]: ([world.advice], 5)})
-    surveys.answers_submit(invitation=world.invitation(ada))
+    submit.answers_submit(invitation=world.invitation(ada))
     assert survey_ties(world, ada) == {(world.cohort_b[3].pk, world.advice.pk, 5)}
     # Ties from an import are not the member's survey answers: they stay.
     assert Relationship.objects.filter(pk=imported.pk).exists()
@@ -223,32 +224,32 @@ def test_resubmitting_replaces_the_members_survey_ties_and_double_submit_is_harm
 def test_a_member_cannot_name_themselves_or_someone_off_the_roster(world):
     ada = world.cohort_a[0]
     invitation = world.invitation(ada)
-    with pytest.raises(surveys.AnswerInvalid, match="cannot name yourself"):
-        surveys.answer_pick(invitation=invitation, member_id=ada.pk)
-    with pytest.raises(surveys.AnswerInvalid, match="not on this survey"):
-        surveys.answer_pick(invitation=invitation, member_id=world.outsider.pk)
+    with pytest.raises(errors.AnswerInvalid, match="cannot name yourself"):
+        drafts.answer_pick(invitation=invitation, member_id=ada.pk)
+    with pytest.raises(errors.AnswerInvalid, match="not on this survey"):
+        drafts.answer_pick(invitation=invitation, member_id=world.outsider.pk)
     other_program = MemberFactory()
-    with pytest.raises(surveys.AnswerInvalid, match="not on this survey"):
-        surveys.answer_pick(invitation=invitation, member_id=other_program.pk)
+    with pytest.raises(errors.AnswerInvalid, match="not on this survey"):
+        drafts.answer_pick(invitation=invitation, member_id=other_program.pk)
 
     # A draft doctored to contain them anyway is refused at submission.
     SurveyInvitation.objects.filter(pk=invitation.pk).update(
         answers={"known": [{"member": world.outsider.pk, "types": [world.knows.pk], "strength": 3}]}
     )
-    with pytest.raises(surveys.AnswerInvalid, match="Oscar Outside"):
-        surveys.answers_submit(invitation=world.invitation(ada))
+    with pytest.raises(errors.AnswerInvalid, match="Oscar Outside"):
+        submit.answers_submit(invitation=world.invitation(ada))
     SurveyInvitation.objects.filter(pk=invitation.pk).update(
         answers={"known": [{"member": ada.pk, "types": [world.knows.pk], "strength": 3}]}
     )
-    with pytest.raises(surveys.AnswerInvalid, match="cannot name yourself"):
-        surveys.answers_submit(invitation=world.invitation(ada))
+    with pytest.raises(errors.AnswerInvalid, match="cannot name yourself"):
+        submit.answers_submit(invitation=world.invitation(ada))
     assert not Relationship.objects.filter(round=world.survey.round).exists()
 
 
 def test_each_person_needs_a_type_and_a_strength_before_submitting(world):
     invitation = answer(world, world.cohort_a[0], {world.cohort_a[1]: ([], None)})
-    with pytest.raises(surveys.AnswerInvalid, match="how you are connected to Ada 1"):
-        surveys.answers_submit(invitation=invitation)
+    with pytest.raises(errors.AnswerInvalid, match="how you are connected to Ada 1"):
+        submit.answers_submit(invitation=invitation)
 
 
 def test_a_closed_survey_accepts_no_answers(client, world):
@@ -257,10 +258,10 @@ def test_a_closed_survey_accepts_no_answers(client, world):
     url = world.link(ada)
     token = url.rstrip("/").split("/")[-1]
     surveys.survey_close(survey=world.survey, closed_by="test")
-    with pytest.raises(surveys.SurveyClosed, match="has closed"):
-        surveys.answers_submit(invitation=invitation)
-    with pytest.raises(surveys.SurveyClosed):
-        surveys.answer_pick(invitation=invitation, member_id=world.cohort_a[2].pk)
+    with pytest.raises(errors.SurveyClosed, match="has closed"):
+        submit.answers_submit(invitation=invitation)
+    with pytest.raises(errors.SurveyClosed):
+        drafts.answer_pick(invitation=invitation, member_id=world.cohort_a[2].pk)
     response = client.post(reverse("members:survey-review", args=[token]))
     assert response.status_code == 410
     assert b"no longer accepts answers" in response.content
@@ -294,14 +295,14 @@ def test_previous_rounds_answers_are_prefilled(client, world):
 
 def test_roster_search_matches_every_word_and_filters(client, world, django_assert_max_num_queries):
     invitation = world.invitation(world.cohort_a[0])
-    found = surveys.roster_search(invitation=invitation, query="ada")
+    found = roster.roster_search(invitation=invitation, query="ada")
     assert {p.name for p in found.people} == {f"Ada {i}" for i in range(1, 5)}  # not themself
-    found = surveys.roster_search(invitation=invitation, query="tidewater 3")
+    found = roster.roster_search(invitation=invitation, query="tidewater 3")
     assert [p.name for p in found.people] == ["Ada 3"]
     cohort_b = world.cohort_b[0].cohorts.get()
-    found = surveys.roster_search(invitation=invitation, cohort_id=cohort_b.pk)
+    found = roster.roster_search(invitation=invitation, cohort_id=cohort_b.pk)
     assert {p.name for p in found.people} == {f"Bea {i}" for i in range(5)}
-    assert surveys.roster_search(invitation=invitation, query="oscar").people == []
+    assert roster.roster_search(invitation=invitation, query="oscar").people == []
 
     token = world.link(world.cohort_a[0]).rstrip("/").split("/")[-1]
     with django_assert_max_num_queries(8):
@@ -317,9 +318,9 @@ def test_roster_search_pages_through_a_large_roster(world):
     )
     cohort.members.add(*extra)
     invitation = world.invitation(world.cohort_a[0])
-    first = surveys.roster_search(invitation=invitation, query="zed")
+    first = roster.roster_search(invitation=invitation, query="zed")
     assert (len(first.people), first.total, first.more) == (20, 45, 25)
-    last = surveys.roster_search(invitation=invitation, query="zed", offset=40)
+    last = roster.roster_search(invitation=invitation, query="zed", offset=40)
     assert (len(last.people), last.more) == (5, 0)
 
 
@@ -372,14 +373,14 @@ def test_picking_self_through_the_page_shows_the_reason(client, world):
 def test_unlisted_person_merged_by_staff_becomes_a_tie_and_stays_merged(world):
     ada, bea = world.cohort_a[0], world.cohort_b[4]
     invitation = world.invitation(ada)
-    surveys.answer_unlisted_add(invitation=invitation, name="B. Four", organisation="")
-    surveys.answers_rate(invitation=invitation, known={}, unlisted={0: ([world.knows.pk], 4)})
-    surveys.answers_submit(invitation=world.invitation(ada))
+    drafts.answer_unlisted_add(invitation=invitation, name="B. Four", organisation="")
+    drafts.answers_rate(invitation=invitation, known={}, unlisted={0: ([world.knows.pk], 4)})
+    submit.answers_submit(invitation=world.invitation(ada))
     person = UnlistedPerson.objects.get(invitation=invitation)
-    assert surveys.unlisted_person_merge(person=person, member=bea) == 1
+    assert submit.unlisted_person_merge(person=person, member=bea) == 1
     assert survey_ties(world, ada) == {(bea.pk, world.knows.pk, 4)}
     # Submitting again keeps the merge instead of dropping the tie.
-    surveys.answers_submit(invitation=world.invitation(ada))
+    submit.answers_submit(invitation=world.invitation(ada))
     assert survey_ties(world, ada) == {(bea.pk, world.knows.pk, 4)}
     assert UnlistedPerson.objects.get(invitation=invitation).merged_into == bea
 
@@ -427,7 +428,7 @@ def test_forty_percent_response_page_and_closing_runs_metrics(
         [*world.cohort_b[:3], world.cohort_a[4]],
         strict=True,
     ):
-        surveys.answers_submit(invitation=answer(world, member, {target: ([world.knows], 3)}))
+        submit.answers_submit(invitation=answer(world, member, {target: ([world.knows], 3)}))
     client.force_login(world.staff)
     url = reverse("members:survey-detail", args=[world.program.slug, world.survey.pk])
     with django_assert_max_num_queries(20):
@@ -473,7 +474,7 @@ def test_a_survey_past_its_closing_date_closes_when_staff_open_the_page(
 def test_invitations_then_reminders_only_to_those_who_have_not_answered(client, world):
     world.cohort_b[4].email = ""
     world.cohort_b[4].save()
-    surveys.answers_submit(
+    submit.answers_submit(
         invitation=answer(world, world.cohort_a[0], {world.cohort_a[1]: ([world.knows], 3)})
     )
     client.force_login(world.staff)
@@ -500,10 +501,10 @@ def test_invitations_then_reminders_only_to_those_who_have_not_answered(client, 
 
 def test_confirmed_ties_setting_drops_one_sided_survey_ties_from_the_graph(world):
     a0, a1, a2 = world.cohort_a[:3]
-    surveys.answers_submit(
+    submit.answers_submit(
         invitation=answer(world, a0, {a1: ([world.knows], 3), a2: ([world.knows], 3)})
     )
-    surveys.answers_submit(invitation=answer(world, a1, {a0: ([world.advice], 2)}))
+    submit.answers_submit(invitation=answer(world, a1, {a0: ([world.advice], 2)}))
     RelationshipFactory(
         program=world.program, source=a2, target=world.cohort_b[0], type=world.knows,
         round=world.survey.round, origin=Relationship.Origin.IMPORT,
@@ -523,5 +524,5 @@ def test_confirmed_ties_setting_drops_one_sided_survey_ties_from_the_graph(world
     SurveySettings.objects.create(program=world.program, ties_count="both")
     # Confirmed only: a0–a1 (both reported, different types) and the imported tie stay.
     assert pairs() == {(a0.pk, a1.pk), (a1.pk, a0.pk), (a2.pk, world.cohort_b[0].pk)}
-    summary = surveys.survey_response_summary(survey=world.survey)
+    summary = responses.survey_response_summary(survey=world.survey)
     assert (summary.reported_pairs, summary.confirmed_pairs) == (2, 1)

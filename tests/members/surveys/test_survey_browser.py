@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from members.models import Member, Relationship
+from members.surveys import links
 from members.surveys import services as surveys
 from tests.factories import (
     CohortFactory,
@@ -70,7 +71,7 @@ def shot(page, step):
 @pytest.mark.parametrize("page", ["phone", "desktop"], indirect=True)
 def test_member_answers_the_survey_saves_resumes_and_submits(page, live_server):
     survey, invitation, knows = roster_program()
-    token = surveys.survey_link_token(invitation=invitation)
+    token = links.survey_link_token(invitation=invitation)
     link = f"{live_server.url}/survey/{token}/"
 
     page.goto(link)

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members.models import Relationship
+from members.surveys import drafts, submit
 from members.surveys import services as surveys
 from networkmaps.exports import round_report
 from networkmaps.models import MetricRun
@@ -77,13 +78,13 @@ def rounds():
     for member, named in answers.items():
         invitation = survey.invitations.get(member=people[member])
         for target in named:
-            surveys.answer_pick(invitation=invitation, member_id=people[target].pk)
-        surveys.answers_rate(
+            drafts.answer_pick(invitation=invitation, member_id=people[target].pk)
+        drafts.answers_rate(
             invitation=invitation,
             known={people[t].pk: ([knows.pk], s) for t, s in named.items()},
             unlisted={},
         )
-        surveys.answers_submit(invitation=invitation)
+        submit.answers_submit(invitation=invitation)
     staff = UserFactory()
     ProgramRoleFactory(user=staff, program=program)
     return program, survey, baseline, year_two, people, staff
@@ -156,7 +157,7 @@ def test_forty_percent_round_is_closed_measured_and_reported(
     assert {m.pk for m in report.moved_to_core} == moved
     assert round_report.core_threshold(run) == k_now
 
-    response = client.get(reverse("members:round-report", args=[program.slug, year_two.pk]))
+    response = client.get(reverse("networkmaps:round-report", args=[program.slug, year_two.pk]))
     text = response.content.decode()
     assert f"{len(new)} new ties formed and {len(lost)} ties ended" in text
     assert f"{len(then)} ties then, {len(now)} now" in text
@@ -172,7 +173,7 @@ def test_forty_percent_round_is_closed_measured_and_reported(
 def test_round_report_pdf_is_one_page(client, rounds):
     program, survey, baseline, year_two, people, staff = rounds
     client.force_login(staff)
-    url = reverse("members:round-report", args=[program.slug, year_two.pk])
+    url = reverse("networkmaps:round-report", args=[program.slug, year_two.pk])
     response = client.get(url, {"format": "pdf", "before": baseline.pk})
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
@@ -190,5 +191,5 @@ def test_round_report_pdf_is_one_page(client, rounds):
 def test_the_first_round_has_nothing_to_compare_with(client, rounds):
     program, survey, baseline, year_two, people, staff = rounds
     client.force_login(staff)
-    response = client.get(reverse("members:round-report", args=[program.slug, baseline.pk]))
+    response = client.get(reverse("networkmaps:round-report", args=[program.slug, baseline.pk]))
     assert b"nothing earlier to compare it with" in response.content

@@ -1,0 +1,41 @@
+"""The program's people and their ties. Every row belongs to exactly one Program (the tenant)."""
+
+from members.models.privacy import AuditEvent, Invitation
+from members.models.programs import (
+    Cohort,
+    Member,
+    Organisation,
+    Program,
+    ProgramQuerySet,
+    ProgramRole,
+    RelationshipType,
+    Round,
+)
+from members.models.surveys import (
+    IntroductionRequest,
+    Survey,
+    SurveyInvitation,
+    SurveySettings,
+    UnlistedPerson,
+)
+from members.models.ties import Relationship, RelationshipQuerySet
+
+__all__ = [
+    "AuditEvent",
+    "Cohort",
+    "IntroductionRequest",
+    "Invitation",
+    "Member",
+    "Organisation",
+    "Program",
+    "ProgramQuerySet",
+    "ProgramRole",
+    "Relationship",
+    "RelationshipQuerySet",
+    "RelationshipType",
+    "Round",
+    "Survey",
+    "SurveyInvitation",
+    "SurveySettings",
+    "UnlistedPerson",
+]

@@ -1,0 +1,77 @@
+"""The documented seams from members (what people report) to networkmaps (what is computed).
+
+members never imports networkmaps. When something members owns changes in a way the
+computed side must follow, members sends one of these signals, after the transaction
+commits, and networkmaps' receivers (networkmaps/receivers.py) call one service each:
+
+- `network_changed(program_id, round_ids, reason)`: the ties that count for these rounds
+  changed (round_ids None = every round of the program). Receiver: queue a metric run
+  per round.
+- `member_erased(program_id, member_id)`: a member is being erased. Sent INSIDE the erasing
+  transaction, so computed rows that could name them go in the same commit; receivers
+  delete stored files that name them once it commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.dispatch import Signal
+
+network_changed = Signal()
+member_erased = Signal()
+
+_PENDING = "netlead_network_changes"
+
+
+def network_changed_send(*, program_id: int, round_ids: Iterable[int] | None, reason: str) -> None:
+    """Say, once the current transaction commits, that these rounds' networks changed.
+
+    However many writes one transaction makes, each program hears once, with every round
+    touched: a bulk upsert of 10,000 ties queues one recompute per round, not 10,000.
+    """
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        network_changed.send(
+            sender=None,
+            program_id=program_id,
+            round_ids=None if round_ids is None else frozenset(round_ids),
+            reason=reason,
+        )
+        return
+    outermost = connection.atomic_blocks[0]
+    state = getattr(connection, _PENDING, None)
+    if state is None or state[0] is not outermost:
+        # Nothing pending, or left over from a transaction that rolled back: start afresh.
+        state = (outermost, {}, {})
+        setattr(connection, _PENDING, state)
+    _, rounds, reasons = state
+    if round_ids is None or rounds.get(program_id, set()) is None:
+        rounds[program_id] = None
+    else:
+        rounds.setdefault(program_id, set()).update(round_ids)
+    reasons.setdefault(program_id, reason)
+    # Registered on every call, so a callback lost with a rolled-back savepoint is
+    # replaced; the first one to run sends everything and the rest find nothing.
+    transaction.on_commit(lambda: _flush(connection))
+
+
+def _flush(connection) -> None:
+    state = getattr(connection, _PENDING, None)
+    if state is None:
+        return
+    setattr(connection, _PENDING, None)
+    _, rounds, reasons = state
+    for program_id, round_ids in rounds.items():
+        network_changed.send(
+            sender=None,
+            program_id=program_id,
+            round_ids=None if round_ids is None else frozenset(round_ids),
+            reason=reasons[program_id],
+        )
+
+
+def member_erased_send(*, program_id: int, member_id: int) -> None:
+    """Say, inside the erasing transaction, that this member must leave no trace downstream."""
+    member_erased.send(sender=None, program_id=program_id, member_id=member_id)

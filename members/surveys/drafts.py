@@ -1,0 +1,221 @@
+"""A member's survey draft: opening it, picking people, rating ties, checking it.
+
+The draft is plain JSON kept on the invitation (see members.surveys.services).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+
+from django.db import transaction
+from django.utils import timezone
+
+from members.models import (
+    Member,
+    Relationship,
+    Survey,
+    SurveyInvitation,
+)
+from members.surveys.errors import AnswerInvalid, SurveyClosed
+from members.surveys.roster import survey_roster
+
+MAX_KNOWN = 200
+MAX_MEET = 30
+MAX_UNLISTED = 30
+STRENGTHS = (
+    (1, "Barely — met once or twice"),
+    (2, "A little — in touch now and then"),
+    (3, "Moderately — in touch every few months"),
+    (4, "Well — in touch most months"),
+    (5, "Very well — in touch every week"),
+)
+
+
+def answers_open(*, invitation: SurveyInvitation, now: datetime.datetime | None = None):
+    """Note that the member opened their link; on the first visit, copy last round's answers."""
+    if invitation.opened_at is not None:
+        return invitation
+    invitation.opened_at = now or timezone.now()
+    changes = {"opened_at": invitation.opened_at}
+    if not invitation.answers and invitation.submitted_at is None:
+        invitation.answers = changes["answers"] = _previous_answers(invitation)
+    SurveyInvitation.objects.filter(pk=invitation.pk).update(**changes)
+    return invitation
+
+
+def _previous_answers(invitation: SurveyInvitation) -> dict:
+    """The member's ties of the previous round, to people still on the roster, as a draft."""
+    survey = invitation.survey
+    previous = survey.round.previous()
+    answers = {"known": [], "meet": [], "unlisted": []}
+    if previous is None:
+        return answers
+    asked = set(survey.relationship_types.values_list("pk", flat=True))
+    ties = (
+        Relationship.objects.filter(round=previous, source_id=invitation.member_id)
+        .filter(target__in=survey_roster(survey=survey), type_id__in=asked)
+        .order_by("target__name", "target_id", "type_id")
+        .values_list("target_id", "type_id", "strength")
+    )
+    known: dict[int, dict] = {}
+    for target, type_id, strength in ties:
+        entry = known.setdefault(target, {"member": target, "types": [], "strength": strength})
+        entry["types"].append(type_id)
+        entry["strength"] = max(entry["strength"], strength)
+    if known:
+        answers["known"] = list(known.values())[:MAX_KNOWN]
+        answers["prefilled_from"] = previous.name
+    return answers
+
+
+def _survey_open_check(survey_id: int, now: datetime.datetime) -> Survey:
+    # Read afresh: staff may have closed the survey since the member's page loaded.
+    survey = Survey.objects.select_related("round").get(pk=survey_id)
+    status = survey.status(timezone.localdate(now))
+    if status == "closed":
+        raise SurveyClosed(f"“{survey.name}” has closed; answers can no longer be changed.")
+    if status != "open":
+        raise SurveyClosed(f"“{survey.name}” opens on {survey.opens_on:%-d %B %Y}.")
+    return survey
+
+
+def _answers_change(
+    invitation: SurveyInvitation,
+    change: Callable[[dict, Survey], None],
+    now: datetime.datetime | None = None,
+) -> SurveyInvitation:
+    """Apply `change` to the member's draft under a row lock, so quick clicks never lose one."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        survey = _survey_open_check(invitation.survey_id, now)
+        locked = SurveyInvitation.objects.select_for_update().get(pk=invitation.pk)
+        answers = answers_normalised(locked.answers)
+        change(answers, survey)
+        SurveyInvitation.objects.filter(pk=locked.pk).update(answers=answers, saved_at=now)
+    invitation.answers, invitation.saved_at = answers, now
+    return invitation
+
+
+def answers_normalised(answers: dict | None) -> dict:
+    answers = dict(answers or {})
+    for key in ("known", "meet", "unlisted"):
+        answers[key] = list(answers.get(key) or [])
+    return answers
+
+
+def _roster_member(survey: Survey, invitation: SurveyInvitation, member_id) -> Member:
+    try:
+        member_id = int(member_id)
+    except (TypeError, ValueError) as exc:
+        raise AnswerInvalid("Pick a person from the list.") from exc
+    if member_id == invitation.member_id:
+        raise AnswerInvalid("You cannot name yourself — pick the people you know.")
+    member = survey_roster(survey=survey).filter(pk=member_id).first()
+    if member is None:
+        raise AnswerInvalid("That person is not on this survey's list of people.")
+    return member
+
+
+def answer_pick(
+    *, invitation: SurveyInvitation, member_id, wants_introduction: bool = False
+) -> Member:
+    """Add someone the member knows (or, with `wants_introduction`, would like to meet)."""
+    picked: list[Member] = []
+
+    def change(answers: dict, survey: Survey) -> None:
+        member = _roster_member(survey, invitation, member_id)
+        picked.append(member)
+        known = [k for k in answers["known"] if k["member"] != member.pk]
+        meet = [m for m in answers["meet"] if m != member.pk]
+        if wants_introduction:
+            if len(meet) >= MAX_MEET:
+                raise AnswerInvalid(f"You can ask for up to {MAX_MEET} introductions.")
+            meet.append(member.pk)
+        else:
+            if len(known) >= MAX_KNOWN:
+                raise AnswerInvalid(f"You can name up to {MAX_KNOWN} people.")
+            previous = next((k for k in answers["known"] if k["member"] == member.pk), None)
+            known.append(previous or {"member": member.pk, "types": [], "strength": None})
+        answers["known"], answers["meet"] = known, meet
+
+    _answers_change(invitation, change)
+    return picked[0]
+
+
+def answer_unpick(*, invitation: SurveyInvitation, member_id) -> None:
+    def change(answers: dict, survey: Survey) -> None:
+        target = int(member_id) if str(member_id).isdigit() else None
+        answers["known"] = [k for k in answers["known"] if k["member"] != target]
+        answers["meet"] = [m for m in answers["meet"] if m != target]
+
+    _answers_change(invitation, change)
+
+
+def answer_unlisted_add(*, invitation: SurveyInvitation, name: str, organisation: str = "") -> None:
+    """Name someone who is not on the roster (free text; staff may merge them into a member)."""
+    name, organisation = " ".join(name.split())[:200], " ".join(organisation.split())[:200]
+    if not name:
+        raise AnswerInvalid("Type the person's name.")
+
+    def change(answers: dict, survey: Survey) -> None:
+        if len(answers["unlisted"]) >= MAX_UNLISTED:
+            raise AnswerInvalid(f"You can add up to {MAX_UNLISTED} people who are not listed.")
+        if any(u["name"].casefold() == name.casefold() for u in answers["unlisted"]):
+            raise AnswerInvalid(f"You have already added {name}.")
+        answers["unlisted"].append(
+            {"name": name, "organisation": organisation, "types": [], "strength": None}
+        )
+
+    _answers_change(invitation, change)
+
+
+def answer_unlisted_remove(*, invitation: SurveyInvitation, index) -> None:
+    def change(answers: dict, survey: Survey) -> None:
+        if str(index).isdigit() and int(index) < len(answers["unlisted"]):
+            answers["unlisted"].pop(int(index))
+
+    _answers_change(invitation, change)
+
+
+def answers_rate(
+    *,
+    invitation: SurveyInvitation,
+    known: dict[int, tuple[list[int], int | None]],
+    unlisted: dict[int, tuple[list[int], int | None]],
+) -> None:
+    """Store how the member is connected to each person: types asked about and strength 1–5.
+
+    `known` maps a picked member's id, `unlisted` the position of a free-text person, to
+    (type ids, strength). Types the survey does not ask about are ignored."""
+
+    def change(answers: dict, survey: Survey) -> None:
+        asked = set(survey.relationship_types.values_list("pk", flat=True))
+        for entry in answers["known"]:
+            if entry["member"] in known:
+                entry["types"], entry["strength"] = _rating(known[entry["member"]], asked)
+        for index, entry in enumerate(answers["unlisted"]):
+            if index in unlisted:
+                entry["types"], entry["strength"] = _rating(unlisted[index], asked)
+
+    _answers_change(invitation, change)
+
+
+def _rating(rating: tuple[list[int], int | None], asked: set[int]):
+    types, strength = rating
+    strength = strength if strength in range(1, 6) else None
+    return sorted({t for t in types if t in asked}), strength
+
+
+def answers_problems(*, invitation: SurveyInvitation, names: dict[int, str]) -> list[str]:
+    """What still needs an answer before the member can submit, in their words."""
+    answers = answers_normalised(invitation.answers)
+    problems = []
+    people = [(names.get(k["member"], "someone"), k) for k in answers["known"]]
+    people += [(u["name"], u) for u in answers["unlisted"]]
+    for name, entry in people:
+        if not entry.get("types"):
+            problems.append(f"Say how you are connected to {name}.")
+        if entry.get("strength") not in range(1, 6):
+            problems.append(f"Say how well you know {name} (1–5).")
+    return problems

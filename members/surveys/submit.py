@@ -1,0 +1,175 @@
+"""Submitting a survey draft into ties of the round, and merging people typed in by name."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from members.models import (
+    IntroductionRequest,
+    Member,
+    Relationship,
+    SurveyInvitation,
+    UnlistedPerson,
+)
+from members.surveys.drafts import _survey_open_check, answers_normalised, answers_problems
+from members.surveys.errors import AnswerInvalid
+from members.surveys.roster import survey_roster
+
+# Submitting
+
+
+@dataclass
+class Submitted:
+    ties: int
+    people: int
+    introductions: int
+    unlisted: int
+    skipped: list[str] = field(default_factory=list)
+
+
+def answers_submit(
+    *, invitation: SurveyInvitation, now: datetime.datetime | None = None
+) -> Submitted:
+    """Turn the member's draft into the round's ties, replacing what they submitted before.
+
+    All in one transaction: the member's earlier survey ties for the round are deleted and
+    the new ones written, so a failure leaves the previous answers and submitting twice
+    gives the same rows. Raises SurveyClosed after the close and AnswerInvalid when an
+    answer names the member themselves, someone off the roster, or lacks a type/strength.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        survey = _survey_open_check(invitation.survey_id, now)
+        locked = SurveyInvitation.objects.select_for_update().get(pk=invitation.pk)
+        answers = answers_normalised(locked.answers)
+        member_id = locked.member_id
+        roster = set(survey_roster(survey=survey).values_list("pk", flat=True))
+        named = [k["member"] for k in answers["known"]] + answers["meet"]
+        if member_id in named:
+            raise AnswerInvalid("You cannot name yourself. Remove yourself from your list.")
+        off_roster = [m for m in named if m not in roster]
+        if off_roster:
+            names = Member.objects.filter(pk__in=off_roster).values_list("name", flat=True)
+            listed = ", ".join(sorted(names)) or "someone"
+            raise AnswerInvalid(f"Not on this survey's list of people: {listed}.")
+        names = dict(
+            Member.objects.filter(pk__in=[k["member"] for k in answers["known"]]).values_list(
+                "pk", "name"
+            )
+        )
+        problems = answers_problems(invitation=locked, names=names)
+        if problems:
+            raise AnswerInvalid(" ".join(problems))
+        asked = set(survey.relationship_types.values_list("pk", flat=True))
+        wanted = {
+            (entry["member"], type_id): entry["strength"]
+            for entry in answers["known"]
+            for type_id in entry["types"]
+            if type_id in asked
+        }
+        unlisted = _unlisted_replace(locked, answers["unlisted"], asked, roster, wanted)
+
+        round_ = survey.round
+        mine = Relationship.objects.filter(round=round_, source_id=member_id)
+        mine.filter(origin=Relationship.Origin.SURVEY).delete()
+        # A tie staff imported or entered for the same person and type stays as it was.
+        existing = set(mine.values_list("target_id", "type_id"))
+        skipped = [pair for pair in wanted if pair in existing]
+        Relationship.objects.bulk_create(
+            Relationship(
+                program_id=survey.program_id,
+                source_id=member_id,
+                target_id=target,
+                type_id=type_id,
+                round=round_,
+                strength=strength,
+                origin=Relationship.Origin.SURVEY,
+            )
+            for (target, type_id), strength in wanted.items()
+            if (target, type_id) not in existing
+        )
+        IntroductionRequest.objects.filter(invitation=locked).delete()
+        IntroductionRequest.objects.bulk_create(
+            IntroductionRequest(invitation=locked, member_id=m)
+            for m in dict.fromkeys(answers["meet"])
+        )
+        SurveyInvitation.objects.filter(pk=locked.pk).update(
+            answers=answers, submitted_at=now, saved_at=now
+        )
+    invitation.answers, invitation.submitted_at = answers, now
+    skipped_names = [names.get(target, "") for target, _ in skipped]
+    return Submitted(
+        ties=len(wanted) - len(skipped),
+        people=len({target for target, _ in wanted}),
+        introductions=len(set(answers["meet"])),
+        unlisted=unlisted,
+        skipped=sorted(set(filter(None, skipped_names))),
+    )
+
+
+def _unlisted_replace(invitation, entries, asked, roster, wanted) -> int:
+    """Store the free-text people again. One staff already merged into a member becomes a
+    tie to that member, so a re-submission keeps the merge."""
+    merged = {
+        name.casefold(): member_id
+        for name, member_id in UnlistedPerson.objects.filter(
+            invitation=invitation, merged_into__isnull=False
+        ).values_list("name", "merged_into_id")
+    }
+    UnlistedPerson.objects.filter(invitation=invitation).delete()
+    rows = []
+    for entry in entries:
+        member_id = merged.get(entry["name"].casefold())
+        types = [t for t in entry["types"] if t in asked]
+        rows.append(
+            UnlistedPerson(
+                invitation=invitation,
+                name=entry["name"],
+                organisation=entry.get("organisation", ""),
+                type_ids=types,
+                strength=entry["strength"],
+                merged_into_id=member_id,
+            )
+        )
+        if member_id and member_id != invitation.member_id:
+            for type_id in types:
+                wanted.setdefault((member_id, type_id), entry["strength"])
+    UnlistedPerson.objects.bulk_create(rows)
+    return len(rows)
+
+
+@transaction.atomic
+def unlisted_person_merge(*, person: UnlistedPerson, member: Member) -> int:
+    """Staff say who a free-text name is: record it, and add the respondent's ties to them."""
+    invitation = person.invitation
+    if member.program_id != invitation.survey.program_id:
+        raise AnswerInvalid("That member belongs to another program.")
+    if member.pk == invitation.member_id:
+        raise AnswerInvalid("That is the person who answered; a tie to themself is not possible.")
+    UnlistedPerson.objects.filter(pk=person.pk).update(merged_into=member)
+    person.merged_into = member
+    if invitation.submitted_at is None:
+        return 0
+    existing = set(
+        Relationship.objects.filter(
+            round_id=invitation.survey.round_id, source_id=invitation.member_id, target=member
+        ).values_list("type_id", flat=True)
+    )
+    created = Relationship.objects.bulk_create(
+        Relationship(
+            program_id=member.program_id,
+            source_id=invitation.member_id,
+            target=member,
+            type_id=type_id,
+            round_id=invitation.survey.round_id,
+            strength=person.strength,
+            origin=Relationship.Origin.SURVEY,
+        )
+        for type_id in person.type_ids
+        if type_id not in existing
+    )
+    return len(created)

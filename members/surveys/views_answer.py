@@ -1,0 +1,226 @@
+"""The member's survey behind a personal link (no sign-in): pick, rate, review, submit."""
+
+from __future__ import annotations
+
+import functools
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from members.models import Member
+from members.surveys import drafts, errors, links, roster, submit
+from members.surveys.forms import ratings_from_post
+
+# The member's survey. Every view gets its invitation from the signed link in the URL.
+
+
+def survey_link(view):
+    """Resolve the personal link; an altered link or a closed survey gets a page saying so."""
+
+    @functools.wraps(view)
+    def wrapper(request, token, *args, **kwargs):
+        try:
+            invitation = links.invitation_from_token(token=token)
+        except errors.LinkExpired as exc:
+            context = {"title": "This survey has closed", "reason": str(exc)}
+            context["invitation"] = exc.invitation
+            return render(request, "members/survey/link_refused.html", context, status=410)
+        except errors.LinkInvalid as exc:
+            context = {"title": "This link does not work", "reason": str(exc)}
+            return render(request, "members/survey/link_refused.html", context, status=400)
+        request.survey_token = token
+        return view(request, invitation, *args, **kwargs)
+
+    return wrapper
+
+
+def _answer_context(request, invitation, **extra) -> dict:
+    survey = invitation.survey
+    answers = drafts.answers_normalised(invitation.answers)
+    ids = [k["member"] for k in answers["known"]] + answers["meet"]
+    people = Member.objects.select_related("organisation").in_bulk(ids)
+    return {
+        "invitation": invitation,
+        "survey": survey,
+        "program": survey.program,
+        "token": request.survey_token,
+        "status": survey.status(timezone.localdate()),
+        "answers": answers,
+        "known": [(people[k["member"]], k) for k in answers["known"] if k["member"] in people],
+        "meet": [people[m] for m in answers["meet"] if m in people],
+        "types": list(survey.relationship_types.order_by("name")),
+        "strengths": drafts.STRENGTHS,
+        **extra,
+    }
+
+
+def _roster_context(request, invitation) -> dict:
+    query = request.GET.get("q", "").strip()
+    cohort, organisation = request.GET.get("cohort", ""), request.GET.get("organisation", "")
+    offset = int(request.GET.get("offset", "0")) if request.GET.get("offset", "").isdigit() else 0
+    page = None
+    if query or cohort or organisation:
+        page = roster.roster_search(
+            invitation=invitation,
+            query=query,
+            cohort_id=cohort,
+            organisation_id=organisation,
+            offset=offset,
+        )
+    answers = drafts.answers_normalised(invitation.answers)
+    return {
+        "page": page,
+        "query": query,
+        "cohort": cohort,
+        "organisation": organisation,
+        "known_ids": {k["member"] for k in answers["known"]},
+        "meet_ids": set(answers["meet"]),
+        "token": request.survey_token,
+        "status": invitation.survey.status(timezone.localdate()),
+    }
+
+
+@survey_link
+def survey_answer(request, invitation):
+    """Step 1: find and pick the people you know."""
+    drafts.answers_open(invitation=invitation)
+    survey = invitation.survey
+    people = roster.survey_roster(survey=survey)
+    context = _answer_context(request, invitation) | _roster_context(request, invitation)
+    context["roster_size"] = people.count()
+    context["cohorts"] = survey.cohorts.all()
+    context["organisations"] = (
+        survey.program.organisations.filter(members__in=people).distinct().order_by("name")
+    )
+    return render(request, "members/survey/answer_people.html", context)
+
+
+@survey_link
+def survey_roster(request, invitation):
+    """The roster search results (an htmx partial)."""
+    context = _roster_context(request, invitation)
+    return render(request, "members/survey/_roster_results.html", context)
+
+
+@survey_link
+@require_POST
+def survey_pick(request, invitation):
+    try:
+        if request.POST.get("action") == "remove":
+            drafts.answer_unpick(invitation=invitation, member_id=request.POST.get("member"))
+        else:
+            drafts.answer_pick(
+                invitation=invitation,
+                member_id=request.POST.get("member"),
+                wants_introduction=request.POST.get("action") == "meet",
+            )
+        error = ""
+    except errors.SurveyError as exc:
+        error = str(exc)
+    return _picked_response(request, invitation, error)
+
+
+@survey_link
+@require_POST
+def survey_unlisted(request, invitation):
+    try:
+        if request.POST.get("action") == "remove":
+            drafts.answer_unlisted_remove(invitation=invitation, index=request.POST.get("index"))
+        else:
+            drafts.answer_unlisted_add(
+                invitation=invitation,
+                name=request.POST.get("name", ""),
+                organisation=request.POST.get("organisation", ""),
+            )
+        error = ""
+    except errors.SurveyError as exc:
+        error = str(exc)
+    return _picked_response(request, invitation, error)
+
+
+def _picked_response(request, invitation, error: str):
+    if not request.headers.get("HX-Request"):
+        if error:
+            messages.error(request, error)
+        return redirect(_safe_next(request, invitation))
+    context = _answer_context(request, invitation, error=error)
+    response = render(request, "members/survey/_picked.html", context)
+    # The search results show who is picked: let them refresh.
+    response["HX-Trigger"] = "picked"
+    return response
+
+
+def _safe_next(request, invitation) -> str:
+    url = reverse("members:survey-answer", args=[request.survey_token])
+    query = request.POST.get("next_query", "")
+    return f"{url}?{query}" if query and "//" not in query else url
+
+
+@survey_link
+def survey_questions(request, invitation):
+    """Step 2: for each person, how you are connected and how well you know them."""
+    if request.method == "POST":
+        known, unlisted = ratings_from_post(
+            request.POST, drafts.answers_normalised(invitation.answers)
+        )
+        try:
+            drafts.answers_rate(invitation=invitation, known=known, unlisted=unlisted)
+        except errors.SurveyError as exc:
+            messages.error(request, str(exc))
+            return redirect("members:survey-questions", request.survey_token)
+        action = request.POST.get("action")
+        if action == "review":
+            return redirect("members:survey-review", request.survey_token)
+        if action == "back":
+            return redirect("members:survey-answer", request.survey_token)
+        messages.success(
+            request,
+            "Saved. Open your link again any time before the survey closes to carry on.",
+        )
+        return redirect("members:survey-questions", request.survey_token)
+    return render(
+        request, "members/survey/answer_questions.html", _answer_context(request, invitation)
+    )
+
+
+@survey_link
+def survey_review(request, invitation):
+    """Step 3: check and submit."""
+    context = _answer_context(request, invitation)
+    names = {person.pk: person.name for person, _ in context["known"]}
+    problems = drafts.answers_problems(invitation=invitation, names=names)
+    if request.method == "POST" and not problems:
+        try:
+            submitted = submit.answers_submit(invitation=invitation)
+        except errors.SurveyError as exc:
+            problems = [str(exc)]
+        else:
+            request.session[f"survey-submitted-{invitation.pk}"] = submitted.__dict__
+            return redirect("members:survey-done", request.survey_token)
+    type_names = {t.pk: t.name for t in context["types"]}
+    entries = [(p.name, e, False) for p, e in context["known"]]
+    entries += [(u["name"], u, True) for u in context["answers"]["unlisted"]]
+    context["rows"] = [
+        {
+            "name": name,
+            "types": [type_names[t] for t in entry.get("types", []) if t in type_names],
+            "strength": entry.get("strength"),
+            "unlisted": unlisted,
+        }
+        for name, entry, unlisted in entries
+    ]
+    context["problems"] = problems
+    return render(request, "members/survey/answer_review.html", context)
+
+
+@survey_link
+def survey_done(request, invitation):
+    submitted = request.session.get(f"survey-submitted-{invitation.pk}")
+    context = _answer_context(request, invitation, submitted=submitted)
+    return render(request, "members/survey/answer_done.html", context)
+
+
+# Staff pages
