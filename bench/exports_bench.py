@@ -29,7 +29,7 @@ django.setup()
 
 from members.demo import seed as member_services
 from members.models import Program  # noqa: E402
-from networkmaps.exports import rows as exports
+from networkmaps.exports import formats, rows
 from networkmaps.models import MetricRun  # noqa: E402
 from networkmaps.runs import services
 
@@ -63,14 +63,14 @@ def main() -> None:
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores\n")
 
     print(f"{'format':<12} {'anon':<5} {'load s':>7} {'write s':>8} {'MB out':>8} {'peak MB':>8}")
-    for key in exports.FORMATS:
+    for key in formats.FORMATS:
         for anonymised in (False, True):
             if args.memory:
                 tracemalloc.start()
             started = time.perf_counter()
-            data = exports.export_data_load(program=program, round_=round_, anonymised=anonymised)
+            data = rows.export_data_load(program=program, round_=round_, anonymised=anonymised)
             loaded = time.perf_counter()
-            size = sum(len(chunk) for chunk in exports.FORMATS[key].write(data))
+            size = sum(len(chunk) for chunk in formats.FORMATS[key].write(data))
             written = time.perf_counter()
             peak = tracemalloc.get_traced_memory()[1] if args.memory else float("nan")
             tracemalloc.stop()

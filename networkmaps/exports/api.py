@@ -13,7 +13,7 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.response import Response
 
 from members.access import STAFF, program_for_user
-from networkmaps.exports import rows as exports
+from networkmaps.exports import formats
 from networkmaps.exports.views import file_response
 
 
@@ -28,7 +28,7 @@ class FileNegotiation(BaseContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
-_FILE_TYPES = sorted({f.content_type for f in exports.FORMATS.values()} - {"application/json"})
+_FILE_TYPES = sorted({f.content_type for f in formats.FORMATS.values()} - {"application/json"})
 KUMU_BLUEPRINT = inline_serializer(
     "KumuBlueprint",
     fields={
@@ -45,8 +45,8 @@ KUMU_BLUEPRINT = inline_serializer(
             "file_format",
             str,
             OpenApiParameter.PATH,
-            enum=list(exports.FORMATS),
-            description="; ".join(f"`{f.key}`: {f.label}" for f in exports.FORMATS.values()),
+            enum=list(formats.FORMATS),
+            description="; ".join(f"`{f.key}`: {f.label}" for f in formats.FORMATS.values()),
         ),
         OpenApiParameter(
             "round", str, description="The round's name (default: the current round)."
@@ -73,14 +73,14 @@ KUMU_BLUEPRINT = inline_serializer(
 @content_negotiation_class(FileNegotiation)
 def program_export(request, slug, file_format):
     program = program_for_user(request, slug, roles=STAFF)
-    if file_format not in exports.FORMATS:
+    if file_format not in formats.FORMATS:
         return Response({"detail": f"No export format “{file_format}”."}, status=404)
     name = request.query_params.get("round")
-    round_ = exports.export_round(program=program, name=name)
+    round_ = formats.export_round(program=program, name=name)
     if round_ is None:
         message = f"No round named “{name}”." if name else "This program has no rounds yet."
         return Response({"round": [message]}, status=400)
-    file = exports.export_build(
+    file = formats.export_build(
         program=program,
         round_=round_,
         fmt=file_format,

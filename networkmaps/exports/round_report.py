@@ -1,9 +1,10 @@
 """Comparing two rounds: what changed in the network, in numbers a funder can read.
 
-Tie changes and cross-group ties are computed from the stored relationships (counted the
-way the metrics count them: all types merged per pair, the program's survey rule
-applied), so they are right even before a metric run has finished. Who moved from the
-periphery into the core comes from each round's current metric run.
+Tie changes and cross-group ties are computed from each round's network as the one reader
+gives it (`round_graph_load`: the program's counting rule, "earliest cohort wins") merged
+per pair by the one merge (`build_graphs`), so they match the metrics and are right even
+before a metric run has finished. Who moved from the periphery into the core comes from
+each round's current metric run.
 """
 
 from __future__ import annotations
@@ -12,14 +13,14 @@ import datetime
 import logging
 from dataclasses import dataclass, field
 
-from django.db.models import F
 from django.utils import timezone
 
 from members.models import Member, Program, Round, Survey
-from members.round_graph import round_graph_load
+from members.round_graph import RoundGraph, round_graph_load
 from members.surveys.responses import ResponseSummary, survey_response_summary
 from networkmaps.glossary import NETWORK_METRICS
 from networkmaps.graph import summary
+from networkmaps.graph.input import GraphInput, build_graphs
 from networkmaps.models import MetricRun, NetworkMetric, NodeMetric
 
 PERIPHERY_MAX_CORE = 1  # as in the metrics: isolates and people hanging on by one chain
@@ -113,9 +114,11 @@ class RoundComparison:
 
 def round_comparison(*, program: Program, before: Round, after: Round) -> RoundComparison:
     """Compare two rounds of one program (usually a round and the one before it)."""
-    pairs_before, pairs_after = round_pairs(round_=before), round_pairs(round_=after)
+    graph_before, graph_after = round_graph_load(round_=before), round_graph_load(round_=after)
+    pairs_before, pairs_after = round_pairs(graph=graph_before), round_pairs(graph=graph_after)
     changes = summary.tie_changes(pairs_before, pairs_after)
-    groups = member_groups(program_id=program.pk)
+    # Groups belong to the program, not the round: both rounds' readers give the same ones.
+    groups = {key: graph_after.groups[key] for key in ("cohort", "sector")}
     cross_before = summary.cross_group_ties(pairs_before, groups)
     cross_after = summary.cross_group_ties(pairs_after, groups)
     comparison = RoundComparison(
@@ -149,22 +152,11 @@ def round_comparison(*, program: Program, before: Round, after: Round) -> RoundC
     return comparison
 
 
-def round_pairs(*, round_: Round) -> dict[tuple[int, int], int]:
-    """{(low id, high id): highest strength} of the round's ties that count."""
-    return summary.merged_pairs(round_graph_load(round_=round_).rows())
-
-
-def member_groups(*, program_id: int) -> dict[str, dict[int, str | None]]:
-    """Each member's cohort and sector, grouped as the metrics group them."""
-    members = Member.objects.filter(program_id=program_id)
-    sectors = {m: s or None for m, s in members.values_list("pk", "sector")}
-    cohorts: dict[int, str] = {}
-    # As in round_data_load: a member in several cohorts counts with the earliest one.
-    memberships = Member.cohorts.through.objects.filter(member__program_id=program_id)
-    ordered = memberships.order_by("member_id", F("cohort__year").asc(nulls_last=True), "cohort_id")
-    for member_id, cohort in ordered.values_list("member_id", "cohort__name"):
-        cohorts.setdefault(member_id, cohort)
-    return {"cohort": {m: cohorts.get(m) for m in sectors}, "sector": sectors}
+def round_pairs(*, graph: RoundGraph) -> dict[tuple[int, int], int]:
+    """{(low id, high id): merged strength} of the round's counted ties, merged as the
+    metric run merges them."""
+    merged = build_graphs(GraphInput(nodes=graph.members, ties=graph.rows()))
+    return merged.pair_strengths()
 
 
 def core_threshold(run: MetricRun) -> int | None:

@@ -11,8 +11,8 @@ from django.utils.http import content_disposition_header
 
 from members.access import STAFF, program_for_user
 from members.models import Round
+from networkmaps.exports import formats
 from networkmaps.exports import round_report as reports
-from networkmaps.exports import rows as exports
 from networkmaps.models import MetricRun
 
 YES = {"1", "true", "on", "yes"}
@@ -25,7 +25,7 @@ def exports_page(request, slug):
     with_metrics = set(
         MetricRun.objects.current().filter(program=program).values_list("round_id", flat=True)
     )
-    chosen = exports.export_round(program=program, name=None)
+    chosen = formats.export_round(program=program, name=None)
     return render(
         request,
         "networkmaps/exports.html",
@@ -34,7 +34,7 @@ def exports_page(request, slug):
             "rounds": rounds,
             "with_metrics": with_metrics,
             "chosen": chosen,
-            "formats": exports.FORMATS.values(),
+            "formats": formats.FORMATS.values(),
         },
     )
 
@@ -42,10 +42,10 @@ def exports_page(request, slug):
 @login_required
 def export_download(request, slug, file_format):
     program = program_for_user(request, slug, roles=STAFF)
-    round_ = exports.export_round(program=program, name=request.GET.get("round"))
-    if file_format not in exports.FORMATS or round_ is None:
+    round_ = formats.export_round(program=program, name=request.GET.get("round"))
+    if file_format not in formats.FORMATS or round_ is None:
         raise Http404("No such export.")
-    file = exports.export_build(
+    file = formats.export_build(
         program=program,
         round_=round_,
         fmt=file_format,
@@ -55,7 +55,7 @@ def export_download(request, slug, file_format):
     return file_response(file)
 
 
-def file_response(file: exports.ExportFile) -> StreamingHttpResponse:
+def file_response(file: formats.ExportFile) -> StreamingHttpResponse:
     response = StreamingHttpResponse(file.chunks, content_type=file.content_type)
     response["Content-Disposition"] = content_disposition_header(True, file.filename)
     # Exports hold personal data: no shared cache keeps a copy.

@@ -17,9 +17,17 @@ import pytest
 from django.urls import reverse
 
 from members.models import Member, Organisation
-from networkmaps.exports import rows as exports
+from networkmaps.exports import formats as exports
+from networkmaps.exports.writers.graph_xml import cluster_colour
 from networkmaps.models import NodeMetric
-from tests.factories import ProgramRoleFactory, UserFactory
+from tests.factories import (
+    CohortFactory,
+    MemberFactory,
+    ProgramFactory,
+    ProgramRoleFactory,
+    RoundFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +118,7 @@ def test_gexf_reads_back_with_positions_colours_sizes_and_metrics(computed):
     assert node["viz"]["position"]["x"] == pytest.approx(metric.x)
     assert node["viz"]["position"]["y"] == pytest.approx(-metric.y)
     assert node["viz"]["size"] >= 5
-    colour = exports.cluster_colour(metric.community).lstrip("#")
+    colour = cluster_colour(metric.community).lstrip("#")
     assert "{r:02X}{g:02X}{b:02X}".format(**node["viz"]["color"]) == colour
     _, _, edge = next(iter(graph.edges(data=True)))
     assert edge["round"] == round_.name and 1 <= edge["weight"] <= 5
@@ -303,3 +311,19 @@ def test_exports_are_not_found_for_non_staff(client, demo_program, role):
     assert client.get(page).status_code == 404
     download = reverse("networkmaps:export-download", args=[demo_program.slug, "gexf"])
     assert client.get(download).status_code == 404
+
+
+def test_member_cohorts_are_listed_earliest_first_as_the_metrics_group_them():
+    """The export lists a member's cohorts in the metric run's order (by year, then the
+    order they were created; a cohort without a year last), so the first cohort in the file
+    is the one the member is grouped with on the map and in E-I."""
+    program = ProgramFactory()
+    RoundFactory(program=program, name="Baseline", is_current=True)
+    later = CohortFactory(program=program, name="Zeta 2019", year=2019)
+    same_year = CohortFactory(program=program, name="Alpha 2019", year=2019)
+    undated = CohortFactory(program=program, name="Associates", year=None)
+    earliest = CohortFactory(program=program, name="Pioneers", year=2015)
+    member = MemberFactory(program=program)
+    member.cohorts.set([undated, same_year, later, earliest])
+    rows = _csv(_export(program, "csv-members"))
+    assert rows[0]["cohort"] == "Pioneers|Zeta 2019|Alpha 2019|Associates"

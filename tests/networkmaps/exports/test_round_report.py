@@ -183,7 +183,7 @@ def test_round_report_pdf_is_one_page(client, rounds):
     weasyprint = pytest.importorskip("weasyprint")
     report = round_report.round_comparison(program=program, before=baseline, after=year_two)
     html = render_to_string(
-        "members/survey/round_report_pdf.html", {"program": program, "report": report}
+        "networkmaps/round_report_pdf.html", {"program": program, "report": report}
     )
     assert len(weasyprint.HTML(string=html).render().pages) == 1
 

@@ -9,7 +9,7 @@ import io
 import pytest
 
 from members.models import Member, Relationship
-from networkmaps.exports import rows as exports
+from networkmaps.exports import formats as exports
 from tests.factories import ProgramFactory
 
 imports = pytest.importorskip(
