@@ -168,7 +168,7 @@ class MetricsResult:
 
 
 def compute_metrics(
-    graph: GraphInput,
+    graph: GraphInput | MergedGraph,
     *,
     exact_limit: int = 20_000,
     pivots: int = 4096,
@@ -176,6 +176,10 @@ def compute_metrics(
     progress: Callable[[str, float], None] | None = None,
 ) -> MetricsResult:
     """All member and network metrics of one round (see the module docstring).
+
+    ``graph`` is the round's merged graph (used as is, groups from ``graph.groups``) or its
+    ``GraphInput`` (merged here, once): a metric run merges once and hands the same
+    ``MergedGraph`` to the weaving suggestions.
 
     ``progress(stage, done)`` is called as stages start, ``done`` in [0, 1] of the run.
     Raises ValueError on ties to unknown members or strengths outside 1-5.
@@ -188,7 +192,7 @@ def compute_metrics(
     stages = _Stages(progress)
 
     with stages("merge"):
-        merged = build_graphs(graph)
+        merged = graph if isinstance(graph, MergedGraph) else build_graphs(graph)
         n = merged.n
         unweighted = merged.adjacency(weighted=False)
         indptr = unweighted.indptr.astype(np.int64)
@@ -236,7 +240,7 @@ def compute_metrics(
         core_k, core_size = _core(core)
 
     with stages("brokerage"):
-        brokerage = _brokerage(merged, graph.groups)
+        brokerage = _brokerage(merged, merged.groups)
 
     with stages("assemble"):
         columns = {
@@ -272,7 +276,7 @@ def compute_metrics(
             community=community,
             core=core,
             core_size=core_size,
-            groups=graph.groups,
+            groups=merged.groups,
         )
         communities = dict(zip(merged.order.tolist(), community.tolist(), strict=True))
 

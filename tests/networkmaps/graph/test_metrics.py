@@ -7,6 +7,7 @@ import math
 import random
 from collections import Counter
 
+import igraph
 import networkx as nx
 import numpy as np
 import pytest
@@ -14,6 +15,7 @@ from scipy.sparse.csgraph import connected_components
 
 from networkmaps.graph.metrics import (
     GraphInput,
+    MergedGraph,
     MetricsResult,
     _path_metrics,
     adjacency,
@@ -269,6 +271,22 @@ def test_karate_club_matches_networkx_and_published_values():
     assert result.nodes[33]["betweenness"] == pytest.approx(0.30407497594997596, abs=1e-12)
 
 
+def test_a_merged_graph_gives_the_same_metrics_as_its_input():
+    graph = undirected_input(nx.karate_club_graph())
+    from_input = compute_metrics(graph)
+    merged = build_graphs(graph)
+    from_merged = compute_metrics(merged)
+    assert from_merged.nodes == from_input.nodes
+    assert from_merged.network == from_input.network
+    assert from_merged.communities == from_input.communities
+    timings = ("timings",)
+    assert {k: v for k, v in from_merged.params.items() if k not in timings} == {
+        k: v for k, v in from_input.params.items() if k not in timings
+    }
+    # Brokerage reads the groups the merged graph carries.
+    assert "brokerage_cohort" in from_merged.nodes[0]
+
+
 def test_florentine_families_medici_broker_most():
     g, ids = relabelled(nx.florentine_families_graph())
     result = assert_matches_networkx(undirected_input(g))
@@ -494,13 +512,31 @@ def test_params_are_json_and_progress_reaches_the_end():
     assert fractions == sorted(fractions) and seen[-1] == ("done", 1.0)
 
 
+def merged_as_networkx(merged: MergedGraph) -> nx.Graph:
+    """The merged graph's arrays as a networkx graph keyed by member id (oracle only)."""
+    g = nx.Graph()
+    ids = merged.order.tolist()
+    g.add_nodes_from(ids)
+    for u, v, weight in zip(
+        merged.edge_u.tolist(), merged.edge_v.tolist(), merged.weight.tolist(), strict=True
+    ):
+        g.add_edge(ids[u], ids[v], weight=weight)
+    return g
+
+
+def merged_as_igraph(merged: MergedGraph) -> igraph.Graph:
+    """The merged graph's arrays as an undirected igraph graph; vertex i is ``order[i]``."""
+    edges = np.column_stack([merged.edge_u, merged.edge_v]).tolist()
+    return igraph.Graph(n=merged.n, edges=edges, directed=False)
+
+
 def test_build_graphs_views_agree():
     graph = mixed_input(30, seed=10)
     merged = build_graphs(graph)
     g, _, _ = reference_graphs(graph)
-    as_networkx = merged.to_networkx()
+    as_networkx = merged_as_networkx(merged)
     assert sorted(as_networkx.edges(data="weight")) == sorted(g.edges(data="weight"))
-    as_igraph = merged.to_igraph()
+    as_igraph = merged_as_igraph(merged)
     assert as_igraph.vcount() == g.number_of_nodes() and as_igraph.ecount() == g.number_of_edges()
     matrix = merged.adjacency()
     assert (matrix != matrix.T).nnz == 0

@@ -4,26 +4,15 @@ from __future__ import annotations
 
 import json
 import random
-from dataclasses import dataclass, field
 
 import networkx as nx
 import numpy as np
 import pytest
 
-from networkmaps.graph import weaving
-from networkmaps.graph.weaving import DEFAULT_LIMITS, KINDS, pair_key, suggest
-
-try:
-    from networkmaps.graph.metrics import GraphInput, compute_metrics
-except ImportError:  # The metrics engine is built in parallel; networkx stands in.
-    compute_metrics = None
-
-    @dataclass(frozen=True)
-    class GraphInput:
-        nodes: list[int]
-        ties: list[tuple[int, int, int, bool]]
-        groups: dict[str, dict[int, str | None]] = field(default_factory=dict)
-
+from networkmaps.graph.input import GraphInput, build_graphs
+from networkmaps.graph.metrics import compute_metrics
+from networkmaps.graph.weaving import DEFAULT_LIMITS, KINDS, closure, pair_key, suggest
+from networkmaps.graph.weaving.network import Network
 
 PAIR_KINDS = ("closure", "bridge", "periphery", "hub_relief")
 
@@ -34,16 +23,8 @@ def name(v: int) -> str:
 
 
 def metrics(graph: GraphInput) -> tuple[dict[int, dict], dict[int, int]]:
-    if compute_metrics is not None:
-        result = compute_metrics(graph, seed=0)
-        return result.nodes, result.communities
-    g = nx.Graph()
-    g.add_nodes_from(graph.nodes)
-    g.add_edges_from((s, t) for s, t, *_ in graph.ties if s != t)
-    betweenness = nx.betweenness_centrality(g)
-    communities = nx.community.louvain_communities(g, seed=0)
-    community = {v: k for k, group in enumerate(sorted(communities, key=min)) for v in group}
-    return {v: {"betweenness": betweenness[v]} for v in g}, community
+    result = compute_metrics(graph, seed=0)
+    return result.nodes, result.communities
 
 
 def karate() -> tuple[GraphInput, dict[int, dict], nx.Graph]:
@@ -242,16 +223,16 @@ def test_closure_picks_the_best_scores_in_the_graph():
 def test_closure_pick_is_the_same_whatever_the_blocks_and_pool_depth(program, monkeypatch):
     graph, people, found = program
     node_metrics, communities = metrics(graph)
-    net = weaving._Network(graph, people, communities, set())
+    net = Network(build_graphs(graph), people, communities, set())
     nothing_blocked = np.array([], dtype=np.int64)
-    full = weaving._closure_select(net, 50, weaving._open_pairs(net, nothing_blocked, None))
-    shallow = weaving._open_pairs(net, nothing_blocked, 500)
+    full = closure._closure_select(net, 50, closure._open_pairs(net, nothing_blocked, None))
+    shallow = closure._open_pairs(net, nothing_blocked, 500)
     assert shallow.depth == 500 and len(shallow.lower) < len(
-        weaving._open_pairs(net, nothing_blocked, None).lower
+        closure._open_pairs(net, nothing_blocked, None).lower
     )
     # The last field is a position in the pool, which differs between pools.
-    assert [p[:4] for p in weaving._closure_select(net, 50, shallow)] == [p[:4] for p in full]
-    monkeypatch.setattr(weaving, "CLOSURE_BLOCK_WORK", 200)
+    assert [p[:4] for p in closure._closure_select(net, 50, shallow)] == [p[:4] for p in full]
+    monkeypatch.setattr(closure, "BLOCK_WORK", 200)
     assert run(graph, people) == found
 
 
@@ -377,6 +358,27 @@ def test_missing_metrics_and_attributes_still_give_suggestions():
     kinds = {s.kind for s in found}
     assert "closure" in kinds and "key_players" in kinds and "hub_relief" not in kinds
     assert "Member 0" in " ".join(s.reason for s in found)
+
+
+def test_a_merged_graph_gives_the_same_suggestions_as_its_input(program, karate_suggestions):
+    graph, people, found = program
+    node_metrics, communities = metrics(graph)
+    merged = build_graphs(graph)
+    assert merged.groups is graph.groups
+    again = suggest(graph=merged, node_metrics=node_metrics, communities=communities, people=people)
+    assert again == found
+    karate_graph, karate_people, _ = karate()
+    assert run(build_graphs(karate_graph), karate_people) == karate_suggestions[0]
+
+
+def test_a_lone_key_player_is_named_in_the_singular():
+    star = GraphInput(nodes=list(range(6)), ties=[(0, v, 3, False) for v in range(1, 6)])
+    people = {v: {"name": name(v)} for v in range(6)}
+    (key,) = [s for s in run(star, people) if s.kind == "key_players"]
+    assert key.members == (0,)
+    assert key.reason == (
+        f"{name(0)} alone reaches 100% of the network (6 of 6 members) within two steps."
+    )
 
 
 def test_pair_key_orders_the_pair():
