@@ -17,11 +17,11 @@ from networkmaps.graph.metrics import (
     GraphInput,
     MergedGraph,
     MetricsResult,
-    _path_metrics,
     adjacency,
     build_graphs,
     compute_metrics,
 )
+from networkmaps.graph.metrics.paths import path_metrics
 
 ROLES = ("coordinator", "gatekeeper", "representative", "consultant", "liaison")
 TOL = {"rel": 1e-9, "abs": 1e-9}
@@ -380,7 +380,7 @@ def test_betweenness_estimator_is_exact_with_every_member_a_pivot():
     merged = build_graphs(graph)
     matrix = merged.adjacency(weighted=False)
     _, labels = connected_components(matrix, directed=False)
-    paths = _path_metrics(
+    paths = path_metrics(
         matrix.indptr.astype(np.int64),
         matrix.indices.astype(np.int32),
         labels,
