@@ -5,7 +5,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_LOGIN ?= demo:netlead-demo
 
-.PHONY: install run test worker lint format bench clean
+.PHONY: install run test worker beat lint format bench clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -15,7 +15,8 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-# Embedded default: SQLite file, Celery tasks inline, demo program loaded.
+# Embedded default: SQLite file, Celery tasks inline, demo program loaded; periodic work
+# (surveys closing at their deadline, sweeps) runs from a timer inside the server process.
 run: install
 	DEBUG=true $(PY) manage.py migrate --noinput
 	DEBUG=true $(PY) manage.py seed_demo --skip-existing --login $(DEMO_LOGIN)
@@ -24,7 +25,7 @@ run: install
 	@echo "  netlead is running at http://$(HOST):$(PORT)/"
 	@echo "  sign in as $(firstword $(subst :, ,$(DEMO_LOGIN))) / $(lastword $(subst :, ,$(DEMO_LOGIN)))"
 	@echo ""
-	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=true $(PY) manage.py run_embedded $(HOST):$(PORT)
 
 test: install
 	$(VENV)/bin/pytest
@@ -33,9 +34,14 @@ test: install
 worker: install
 	OMP_NUM_THREADS=1 $(VENV)/bin/celery -A netlead worker --loglevel=INFO
 
+# The periodic scheduler for a real deployment (one per deployment, beside the workers).
+beat: install
+	$(VENV)/bin/celery -A netlead beat --loglevel=INFO
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-logo
 
 format: install
 	$(VENV)/bin/ruff check --fix .

@@ -1,12 +1,35 @@
-"""The Celery app. Tasks are thin (ids in, one service call); its settings are the
-CELERY_* names in settings.py."""
+"""The Celery app and its beat schedule. Tasks are thin (ids in, one service call); their
+settings are the CELERY_* names in settings.py."""
 
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "netlead.settings")
 
 app = Celery("netlead")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks()
+
+# Tasks live beside the services they call, in sub-packages: Celery's default discovery only
+# looks at `<installed app>.tasks`, so every package with a tasks.py is named here
+# (tests/test_schedule.py fails when a new one is missing).
+TASK_PACKAGES = [
+    "members.surveys",
+    "members.imports",
+    "networkmaps.runs",
+    "networkmaps.maps",
+]
+app.autodiscover_tasks(TASK_PACKAGES)
+
+# Periodic work runs here, never from a page view. Tasks are named by string so this file
+# imports no app code. The embedded default (no broker) runs the same entries from an
+# in-process timer instead (netlead/periodic.py, started by `manage.py run_embedded`).
+app.conf.beat_schedule = {
+    # A survey closes once its last day has passed in TIME_ZONE; checking every quarter hour
+    # closes it (and queues its metrics) soon after midnight.
+    "surveys-close-due": {"task": "members.surveys_close_due", "schedule": crontab(minute="*/15")},
+    # Stale staged import files and stored posters: hourly is plenty, off the quarter hours.
+    "imports-sweep": {"task": "members.imports_sweep", "schedule": crontab(minute=7)},
+    "posters-sweep": {"task": "networkmaps.posters_sweep", "schedule": crontab(minute=37)},
+}

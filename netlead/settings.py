@@ -2,6 +2,7 @@
 environment (or a `.env` file beside manage.py). See the settings table in README.md."""
 
 import os
+import tempfile
 from pathlib import Path
 
 import environ
@@ -42,6 +43,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "members",
     "networkmaps",
+    # Project-wide commands only (run_embedded); no models.
+    "netlead",
 ]
 
 MIDDLEWARE = [
@@ -131,7 +134,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -206,6 +209,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# Beat keeps only "when did each entry last run" here; losing the file is harmless.
+CELERY_BEAT_SCHEDULE_FILENAME = env.str(
+    "CELERY_BEAT_SCHEDULE_FILENAME",
+    default=str(Path(tempfile.gettempdir()) / "netlead-celerybeat-schedule"),
+)
 
 LOGGING = {
     "version": 1,

@@ -87,10 +87,17 @@ def survey_close(*, survey: Survey, closed_by: str, now: datetime.datetime | Non
     return bool(closed)
 
 
-def surveys_close_due(*, program: Program, now: datetime.datetime | None = None) -> list[Survey]:
-    """Close surveys whose last day has passed (checked when staff open the survey pages)."""
+def surveys_close_due(
+    *, program: Program | None = None, now: datetime.datetime | None = None
+) -> list[Survey]:
+    """Close every survey whose last day has passed (of one program, or of all of them).
+
+    Run on a schedule (Celery beat, or the embedded timer of `manage.py run_embedded`) and by
+    `manage.py surveys_close_due`; never from a page view. Safe to run twice or from two
+    processes at once: `survey_close` closes each survey exactly once."""
     now = now or timezone.now()
-    due = Survey.objects.filter(
-        program=program, closed_at__isnull=True, closes_on__lt=timezone.localdate(now)
-    ).select_related("program", "round")
+    due = Survey.objects.filter(closed_at__isnull=True, closes_on__lt=timezone.localdate(now))
+    if program is not None:
+        due = due.filter(program=program)
+    due = due.select_related("program", "round").order_by("pk")
     return [s for s in due if survey_close(survey=s, closed_by="closing date passed", now=now)]

@@ -22,8 +22,6 @@ from members.surveys.forms import MergeForm, SurveyForm, SurveySettingsForm
 @login_required
 def survey_list(request, slug):
     program = program_for_user(request, slug, roles=STAFF)
-    for closed in surveys.surveys_close_due(program=program):
-        messages.info(request, f"“{closed.name}” reached its closing date: metrics are queued.")
     today = timezone.localdate()
     rows = [
         (survey, responses.survey_response_summary(survey=survey), survey.status(today))
@@ -60,7 +58,6 @@ def survey_new(request, slug):
 @login_required
 def survey_detail(request, slug, survey_id):
     program = program_for_user(request, slug, roles=STAFF)
-    surveys.surveys_close_due(program=program)
     survey = get_object_or_404(
         Survey.objects.select_related("round"), program=program, pk=survey_id
     )
