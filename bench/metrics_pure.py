@@ -30,7 +30,12 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from networkmaps.graph.metrics import GraphInput, build_graphs, compute_metrics  # noqa: E402
+from networkmaps.graph.metrics import (  # noqa: E402
+    GraphInput,
+    MergedGraph,
+    build_graphs,
+    compute_metrics,
+)
 
 
 def clustered_graph(n: int, *, seed: int = 0, ties_per_member: float = 5.6) -> GraphInput:
@@ -160,6 +165,25 @@ def child_overlap(n: int, *, pivot_counts: list[int], seed: int, k: int = 50) ->
     return {"members": n, "exact_s": exact.params["timings"]["total"], "rows": rows}
 
 
+def as_networkx(merged: MergedGraph):
+    """The merged graph's arrays as a networkx graph keyed by member id (the reference only:
+    ~5 s per million ties, PERFORMANCE-NOTES.md)."""
+    import networkx as nx
+
+    g = nx.Graph()
+    ids = merged.order
+    g.add_nodes_from(ids.tolist())
+    g.add_weighted_edges_from(
+        zip(
+            ids[merged.edge_u].tolist(),
+            ids[merged.edge_v].tolist(),
+            merged.weight.tolist(),
+            strict=True,
+        )
+    )
+    return g
+
+
 def child_reference(n: int, *, seed: int) -> dict:
     """Plain networkx for the same metrics, stage by stage, against compute_metrics."""
     import networkx as nx
@@ -169,7 +193,7 @@ def child_reference(n: int, *, seed: int) -> dict:
     compute_metrics(graph, exact_limit=n, seed=seed)
     ours = time.perf_counter() - ours_started
 
-    g = build_graphs(graph).to_networkx()
+    g = as_networkx(build_graphs(graph))
     largest = g.subgraph(max(nx.connected_components(g), key=len))
     stages = {
         "betweenness": lambda: nx.betweenness_centrality(g),

@@ -3,6 +3,10 @@
 Run: .venv/bin/python bench/poster_pure.py [--paper A0] [--layout] [sizes...]
      (default sizes: 500 2000 5000; edges = 5 × nodes)
 
+It also places labels for 10,000 random nodes and checks the time limit that used to be
+asserted in tests/networkmaps/graph/test_poster.py (LABELS_LIMIT_S); the script exits 1
+when a limit is missed.
+
 --layout also times compute_layout at 10k/50k and 100k/500k (fresh, then a
 following round with 15% more ties and 2% newcomers); that part takes ~1 min.
 The poster rows include the fresh layout that feeds them in neither column.
@@ -22,13 +26,18 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from networkmaps.graph.layout import BOX, compute_layout  # noqa: E402
-from networkmaps.graph.poster import (
+from networkmaps.graph.poster import (  # noqa: E402
     PALETTE,
+    PlacedNode,
     PosterNode,
     PosterSpec,
+    place_labels,
     render_pdf,
     render_svg,
 )
+
+# Label placement for 10k nodes, once a unit-test assertion; on a busy 2-core machine.
+LABELS_LIMIT_S = 10.0
 
 FIRST = [
     "Amara",
@@ -144,6 +153,24 @@ def bench_posters(sizes: list[int], paper: str) -> None:
         )
 
 
+def bench_labels() -> bool:
+    """place_labels on 10,000 random nodes in an 800 mm square; True if within the limit."""
+    rng = random.Random(2)
+    nodes = [
+        PlacedNode(i, rng.uniform(0, 800), rng.uniform(0, 800), 1.2, f"Person {i}", rng.random())
+        for i in range(10_000)
+    ]
+    started = time.perf_counter()
+    labels = place_labels(nodes, font_mm=2.2, box=(0, 0, 800, 800))
+    seconds = time.perf_counter() - started
+    ok = seconds < LABELS_LIMIT_S
+    print("label placement (10,000 random nodes, 800 mm square)")
+    print(f"{'nodes':>7} {'labelled':>9} {'s':>7} {'limit s':>8} {'':>5}")
+    verdict = "PASS" if ok else "FAIL"
+    print(f"{len(nodes):>7} {len(labels):>9} {seconds:>7.2f} {LABELS_LIMIT_S:>8.0f} {verdict:>5}")
+    return ok
+
+
 def bench_layout() -> None:
     print("layout (fresh, then following round: +15% ties, +2% newcomers)")
     print(
@@ -183,9 +210,13 @@ def main() -> None:
     parser.add_argument("--layout", action="store_true")
     args = parser.parse_args()
     bench_posters(args.sizes, args.paper)
+    print()
+    within_limits = bench_labels()
     if args.layout:
         print()
         bench_layout()
+    if not within_limits:
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":

@@ -2,9 +2,11 @@
 
 Run: .venv/bin/python bench/weaving_pure.py [sizes...]   (default: 1000 10000 100000)
 
-Node metrics come from networkmaps.graph.metrics when it exists; otherwise
-the bench computes what suggest() reads (betweenness with 1024 pivots,
-Louvain communities) with igraph. Only suggest() and mix_tables() are timed.
+As in a metric run, the round is merged once (build_graphs) and the same MergedGraph
+feeds compute_metrics and suggest(). Only suggest() and mix_tables() are timed (wall
+and CPU seconds: on the shared 2-core machine wall time swings with the load). The
+mixer's last row is the case tests/networkmaps/graph/test_mixer.py seats; its time limit
+(MIXER_LIMIT_S) lives here, and the script exits 1 when it is missed.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ import os
 import sys
 import time
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +22,8 @@ import numpy as np
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from networkmaps.graph.input import GraphInput, MergedGraph, build_graphs  # noqa: E402
+from networkmaps.graph.metrics import compute_metrics  # noqa: E402
 from networkmaps.graph.mixer import mix_score, mix_tables  # noqa: E402
 from networkmaps.graph.weaving import suggest  # noqa: E402
 
@@ -28,12 +31,8 @@ SECTORS = ["health", "housing", "education", "climate", "arts", "justice", "fina
 REGIONS = ["North", "South", "East", "West", "Central"]
 ISSUES = [f"issue {k}" for k in range(15)]
 
-
-@dataclass(frozen=True)
-class _GraphInput:
-    nodes: list[int]
-    ties: list[tuple[int, int, int, bool]]
-    groups: dict[str, dict[int, str | None]]
+# Seating 300 attendees at tables of 8 (random ties), once a unit-test assertion.
+MIXER_LIMIT_S = 5.0
 
 
 def program_graph(n: int, *, avg_degree: float = 10.0, seed: int = 0):
@@ -80,97 +79,109 @@ def program_graph(n: int, *, avg_degree: float = 10.0, seed: int = 0):
             "region": region,
             "issue_areas": issues,
         }
-    return _GraphInput(list(range(n)), ties, groups), people
+    return GraphInput(list(range(n)), ties, groups), people
 
 
-def metrics_for(graph, *, seed: int = 0):
-    try:
-        from networkmaps.graph.metrics import GraphInput, compute_metrics
-    except ImportError:
-        return _igraph_metrics(graph, seed=seed)
-    result = compute_metrics(GraphInput(graph.nodes, graph.ties, graph.groups), seed=seed)
+def metrics_for(merged: MergedGraph, *, seed: int = 0):
+    result = compute_metrics(merged, seed=seed)
     return result.nodes, result.communities
-
-
-def _igraph_metrics(graph, *, seed: int):
-    import igraph as ig
-
-    n = len(graph.nodes)
-    g = ig.Graph(n=n, edges=[(a, b) for a, b, *_ in graph.ties])
-    g.simplify()
-    rng = np.random.default_rng(seed)
-    pivots = sorted(rng.choice(n, size=min(1024, n), replace=False).tolist())
-    raw = np.array(g.betweenness(directed=False, sources=pivots))
-    betweenness = raw * (n / len(pivots)) * 2 / ((n - 1) * (n - 2))
-    membership = g.community_multilevel().membership
-    nodes = {v: {"betweenness": float(betweenness[v])} for v in range(n)}
-    return nodes, dict(enumerate(membership))
 
 
 def bench(n: int) -> dict:
     graph, people = program_graph(n)
     started = time.perf_counter()
-    node_metrics, communities = metrics_for(graph)
+    merged = build_graphs(graph)
+    node_metrics, communities = metrics_for(merged)
     metrics_s = time.perf_counter() - started
-    started = time.perf_counter()
-    found = suggest(graph=graph, node_metrics=node_metrics, communities=communities, people=people)
-    suggest_s = time.perf_counter() - started
+    started, cpu = time.perf_counter(), time.process_time()
+    found = suggest(graph=merged, node_metrics=node_metrics, communities=communities, people=people)
+    suggest_s, suggest_cpu = time.perf_counter() - started, time.process_time() - cpu
     kinds = Counter(s.kind for s in found)
     return {
         "n": n,
         "ties": len(graph.ties),
         "metrics_s": metrics_s,
         "suggest_s": suggest_s,
+        "suggest_cpu": suggest_cpu,
         "kinds": kinds,
     }
 
 
-def bench_mixer(attendees: int, table_size: int) -> dict:
+def clustered_mixer_case(attendees: int) -> dict:
+    """The first ``attendees`` members of a clustered program graph, with its communities."""
     graph, _ = program_graph(max(attendees, 400), seed=1)
-    chosen = list(range(attendees))
     ties = {(a, b) for a, b, *_ in graph.ties if a < attendees and b < attendees}
-    _, communities = _igraph_metrics(graph, seed=0)
-    started = time.perf_counter()
-    tables = mix_tables(
-        attendees=chosen,
-        table_size=table_size,
-        ties=ties,
-        groups=graph.groups,
-        communities=communities,
-    )
-    seconds = time.perf_counter() - started
-    naive = [chosen[i : i + table_size] for i in range(0, attendees, table_size)]
-    kwargs = {"ties": ties, "groups": graph.groups, "communities": communities}
+    _, communities = metrics_for(build_graphs(graph))
     return {
-        "attendees": attendees,
-        "table_size": table_size,
+        "attendees": list(range(attendees)),
+        "ties": ties,
+        "groups": graph.groups,
+        "communities": communities,
+    }
+
+
+def random_mixer_case() -> dict:
+    """300 attendees with 1,500 random ties: the case test_mixer.py seats."""
+    rng = np.random.default_rng(3)
+    attendees = list(range(1000, 1300))
+    ties = {(int(a), int(b)) for a, b in rng.integers(1000, 1300, (1500, 2)) if a != b}
+    groups = {
+        "cohort": {p: f"Fellows {2015 + p % 9}" for p in attendees},
+        "sector": {p: f"sector {p % 7}" for p in attendees},
+    }
+    communities = {p: (p * 7) % 23 for p in attendees}
+    return {"attendees": attendees, "ties": ties, "groups": groups, "communities": communities}
+
+
+def bench_mixer(case: dict, table_size: int) -> dict:
+    chosen = case["attendees"]
+    kwargs = {k: case[k] for k in ("ties", "groups", "communities")}
+    started, cpu = time.perf_counter(), time.process_time()
+    tables = mix_tables(attendees=chosen, table_size=table_size, **kwargs)
+    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
+    naive = [chosen[i : i + table_size] for i in range(0, len(chosen), table_size)]
+    return {
         "seconds": seconds,
+        "cpu": cpu_seconds,
         "score": mix_score(tables=tables, **kwargs),
         "naive": mix_score(tables=naive, **kwargs),
     }
 
 
 def main(sizes: list[int]) -> None:
-    print("| n | ties | metrics (s, not timed) | suggest (s) | suggestions per kind |")
-    print("|---|---|---|---|---|")
+    print("| n | ties | metrics (s, not timed) | suggest (s) | suggest CPU (s) | per kind |")
+    print("|---|---|---|---|---|---|")
     for n in sizes:
         row = bench(n)
         kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(row["kinds"].items()))
         print(
             f"| {row['n']:,} | {row['ties']:,} | {row['metrics_s']:.1f} | "
-            f"{row['suggest_s']:.2f} | {kinds} |",
+            f"{row['suggest_s']:.2f} | {row['suggest_cpu']:.2f} | {kinds} |",
             flush=True,
         )
     print()
-    print("| attendees | table size | mix_tables (s) | mix_score | naive chunking |")
-    print("|---|---|---|---|---|")
-    for attendees, size in ((60, 6), (300, 8)):
-        row = bench_mixer(attendees, size)
+    print("| attendees | ties | table | mix_tables (s) | CPU (s) | limit (s) | score | naive |")
+    print("|---|---|---|---|---|---|---|---|")
+    cases = [
+        ("60 clustered", clustered_mixer_case(60), 6, None),
+        ("300 clustered", clustered_mixer_case(300), 8, None),
+        ("300 random", random_mixer_case(), 8, MIXER_LIMIT_S),
+    ]
+    missed = []
+    for label, case, size, limit in cases:
+        row = bench_mixer(case, size)
+        verdict = "–"
+        if limit is not None:
+            verdict = f"{limit:.0f} {'PASS' if row['seconds'] < limit else 'FAIL'}"
+            if row["seconds"] >= limit:
+                missed.append(label)
         print(
-            f"| {attendees} | {size} | {row['seconds']:.2f} | {row['score']:.1f} | "
-            f"{row['naive']:.1f} |",
+            f"| {label} | {len(case['ties']):,} | {size} | {row['seconds']:.2f} | "
+            f"{row['cpu']:.2f} | {verdict} | {row['score']:.1f} | {row['naive']:.1f} |",
             flush=True,
         )
+    if missed:
+        raise SystemExit(f"over the time limit: {', '.join(missed)}")
 
 
 if __name__ == "__main__":

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 from collections import Counter
 
 import numpy as np
@@ -144,7 +143,8 @@ def test_a_swaps_gain_is_the_change_in_mix_score():
         assert mix_score(tables=seating.tables(), **kwargs) - before == pytest.approx(gain)
 
 
-def test_three_hundred_attendees_at_tables_of_eight_are_seated_within_five_seconds():
+def test_three_hundred_attendees_at_tables_of_eight_are_all_seated():
+    # How long this takes is measured in bench/weaving_pure.py, not asserted here.
     rng = np.random.default_rng(3)
     attendees = list(range(1000, 1300))
     ties = {(int(a), int(b)) for a, b in rng.integers(1000, 1300, (1500, 2)) if a != b}
@@ -153,11 +153,9 @@ def test_three_hundred_attendees_at_tables_of_eight_are_seated_within_five_secon
         "sector": {p: f"sector {p % 7}" for p in attendees},
     }
     communities = {p: (p * 7) % 23 for p in attendees}
-    started = time.perf_counter()
     tables = mix_tables(
         attendees=attendees, table_size=8, ties=ties, groups=groups, communities=communities
     )
-    assert time.perf_counter() - started < 5
     assert sorted(p for t in tables for p in t) == attendees
     assert {len(t) for t in tables} == {7, 8}
 

@@ -121,17 +121,14 @@ else:
         pass
 
 
-def test_label_placement_is_fast_for_ten_thousand_nodes():
-    import time
-
+def test_label_placement_labels_many_of_ten_thousand_nodes():
+    # How long this takes is measured in bench/poster_pure.py, not asserted here.
     rng = random.Random(2)
     nodes = [
         PlacedNode(i, rng.uniform(0, 800), rng.uniform(0, 800), 1.2, f"Person {i}", rng.random())
         for i in range(10_000)
     ]
-    started = time.perf_counter()
     labels = place_labels(nodes, font_mm=2.2, box=(0, 0, 800, 800))
-    assert time.perf_counter() - started < 10
     assert len(labels) > 1000
 
 
