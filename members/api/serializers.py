@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from members import ties
 from members.models import (
     Cohort,
     Member,
@@ -137,10 +138,14 @@ class RoundSerializer(ProgramRowSerializer):
 
 
 class RelationshipSerializer(serializers.ModelSerializer):
+    """A tie. The view records it through members.ties.tie_record, which checks it."""
+
     source = InProgram(Member)
     target = InProgram(Member)
     type = InProgram(RelationshipType)
     round = InProgram(Round)
+    # A plain integer: the 1–5 rule is tie_validate's, so every path says it the same way.
+    strength = serializers.IntegerField(required=False, default=ties.DEFAULT_STRENGTH)
 
     class Meta:
         model = Relationship
@@ -149,41 +154,8 @@ class RelationshipSerializer(serializers.ModelSerializer):
             "updated_at",
         ]  # fmt: skip
         read_only_fields = ["origin", "created_at", "updated_at"]
-        # Checked in validate(), both ways round for undirected types.
+        # tie_record checks uniqueness, both ways round for undirected types.
         validators: list = []
-
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        current = {
-            name: getattr(self.instance, name) if self.instance else None
-            for name in ("source", "target", "type", "round")
-        }
-        tie = current | attrs
-        if tie["source"] == tie["target"]:
-            raise serializers.ValidationError(
-                {"target": ["A member cannot have a tie to themselves."]}
-            )
-        same = Relationship.objects.filter(type=tie["type"], round=tie["round"])
-        if self.instance is not None:
-            same = same.exclude(pk=self.instance.pk)
-        if same.filter(source=tie["source"], target=tie["target"]).exists():
-            raise serializers.ValidationError(
-                {"target": ["This tie is already recorded for this round."]}
-            )
-        if (
-            not tie["type"].directed
-            and same.filter(source=tie["target"], target=tie["source"]).exists()
-        ):
-            raise serializers.ValidationError(
-                {
-                    "target": [
-                        f"This tie is already recorded for this round, from "
-                        f"{tie['target'].pk} to {tie['source'].pk} (“{tie['type']}” goes "
-                        "both ways)."
-                    ]
-                }
-            )
-        return attrs
 
 
 class BulkRelationshipSerializer(serializers.Serializer):

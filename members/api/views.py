@@ -10,6 +10,7 @@ from dataclasses import asdict
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, Q
 from django_filters.rest_framework import DjangoFilterBackend
@@ -21,7 +22,7 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
-from members import ties as bulk
+from members import ties
 from members.access import ALL_ROLES, STAFF, program_for_user
 from members.api.serializers import (
     MAX_BULK_ITEMS,
@@ -47,7 +48,6 @@ from members.models import (
     RelationshipType,
     Round,
 )
-from members.signals import network_changed_send
 
 
 class Pages(PageNumberPagination):
@@ -273,7 +273,33 @@ class RelationshipViewSet(InProgramViewSet):
     ordering_fields = ["strength", "created_at", "updated_at"]
 
     def perform_create(self, serializer):
-        self._save(serializer, program=self.program, origin=Relationship.Origin.API)
+        self._record(serializer, tie=None)
+
+    def perform_update(self, serializer):
+        tie = serializer.instance
+        current = {name: getattr(tie, name) for name in ("source", "target", "type", "round")}
+        self._record(serializer, tie=tie, current=current | {"strength": tie.strength})
+
+    def perform_destroy(self, instance):
+        ties.tie_delete(tie=instance, reason=self._reason("tie deleted"))
+
+    def _record(self, serializer, *, tie, current=None):
+        try:
+            serializer.instance = ties.tie_record(
+                program=self.program,
+                tie=tie,
+                origin=Relationship.Origin.API,
+                reason=self._reason("tie recorded"),
+                **((current or {}) | serializer.validated_data),
+            )
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.message_dict) from exc
+        except IntegrityError as exc:
+            # Someone else saved the same tie between our check and our write.
+            raise ValidationError({"target": [f"This conflicts with another tie: {exc}"]}) from exc
+
+    def _reason(self, what: str) -> str:
+        return f"{what} through the API by {self.request.user.get_username()}"
 
     @extend_schema(
         summary="Record many ties at once (all or nothing)",
@@ -292,42 +318,38 @@ class RelationshipViewSet(InProgramViewSet):
         try:
             data = request.data
         except ParseError as exc:
-            return _bulk_errors([bulk.BulkProblem(None, None, str(exc.detail))])
+            return _bulk_errors([ties.TieProblem(None, None, str(exc.detail))])
         if not isinstance(data, list):
-            return _bulk_errors([bulk.BulkProblem(None, None, "Send a JSON list of ties.")])
+            return _bulk_errors([ties.TieProblem(None, None, "Send a JSON list of ties.")])
         if len(data) > MAX_BULK_ITEMS:
             message = f"{len(data):,} ties is more than {MAX_BULK_ITEMS:,} per request."
-            return _bulk_errors([bulk.BulkProblem(None, None, message)])
+            return _bulk_errors([ties.TieProblem(None, None, message)])
         items = BulkRelationshipSerializer(data=data, many=True)
         if not items.is_valid():
             return _bulk_errors(_item_problems(items.errors))
         try:
-            result = bulk.relationships_bulk_upsert(
-                program=self.program, items=list(items.validated_data)
+            result = ties.ties_bulk_upsert(
+                program=self.program,
+                items=list(items.validated_data),
+                reason=f"API upload by {request.user.get_username()}",
             )
-        except bulk.BulkRejected as rejected:
+        except ties.TiesRejected as rejected:
             return _bulk_errors(rejected.problems)
-        # The rounds' metrics are out of date now: one recomputation for the batch.
-        network_changed_send(
-            program_id=self.program.pk,
-            round_ids=result.rounds,
-            reason=f"API upload by {request.user.get_username()}",
-        )
         return Response(BulkResultSerializer(result).data)
 
 
-def _item_problems(errors) -> list[bulk.BulkProblem]:
+def _item_problems(errors) -> list[ties.TieProblem]:
     """DRF's errors of a list of items (a list of dicts, or {index: dict} in DRF >= 3.16)
     as (index, field, message) problems."""
     per_item = dict(enumerate(errors)) if isinstance(errors, list) else dict(errors)
     problems = []
     for index, item_errors in sorted(per_item.items(), key=lambda pair: str(pair[0])):
         if not isinstance(index, int):  # about the list itself, e.g. not a list
-            problems += [bulk.BulkProblem(None, None, str(m)) for m in _messages(item_errors)]
+            problems += [ties.TieProblem(None, None, str(m)) for m in _messages(item_errors)]
             continue
         for field_name, messages in item_errors.items():
             name = None if field_name == "non_field_errors" else field_name
-            problems += [bulk.BulkProblem(index, name, str(m)) for m in _messages(messages)]
+            problems += [ties.TieProblem(index, name, str(m)) for m in _messages(messages)]
     return sorted(problems, key=lambda p: (p.index is not None, p.index or 0))
 
 

@@ -1,13 +1,11 @@
-"""Work on programs and their people that spans several models."""
+"""Seeding the fictional demo program (and deleting a program wholesale)."""
 
 from __future__ import annotations
 
-import io
-
 from django.contrib.auth import get_user_model
-from django.db import connection, transaction
-from django.utils import timezone
+from django.db import transaction
 
+from members import ties
 from members.demo import generate as demo
 from members.models import (
     Cohort,
@@ -24,30 +22,6 @@ DEMO_SLUG = "northwind-fellows"
 DEMO_NAME = "Northwind Fellows"
 
 
-def relationship_create(
-    *,
-    source: Member,
-    target: Member,
-    type: RelationshipType,
-    round: Round,
-    strength: int = 3,
-    origin: str = Relationship.Origin.STAFF,
-) -> Relationship:
-    """Record one tie after checking that everything it touches is in one program."""
-    relationship = Relationship(
-        program_id=source.program_id,
-        source=source,
-        target=target,
-        type=type,
-        round=round,
-        strength=strength,
-        origin=origin,
-    )
-    relationship.full_clean()
-    relationship.save()
-    return relationship
-
-
 class ProgramExists(Exception):
     pass
 
@@ -61,7 +35,7 @@ def demo_program_seed(
     seed: int = 0,
     replace: bool = False,
 ) -> Program:
-    """Create the fictional demo program with bulk inserts (see members/demo.py).
+    """Create the fictional demo program with bulk inserts (data from members/demo/generate.py).
 
     Refuses (ProgramExists) when the slug is taken, unless `replace` is set, in which case
     the old program is deleted in the same transaction: a failure leaves the old one.
@@ -117,51 +91,18 @@ def demo_program_seed(
         Round(program=program, name=r_name, observed_on=day, is_current=(i == len(data.rounds) - 1))
         for i, (r_name, day) in enumerate(data.rounds)
     )
-    if connection.vendor == "postgresql":
-        # Ties are most of the rows (~840k at 100k members). COPY skips a model instance
-        # and INSERT parameters per row: seeding 10k members takes 5-9 s instead of 15 s.
-        _relationships_copy(program, rounds, [p.id for p in people], types, data.ties)
-        return program
-    for round_, ties in zip(rounds, data.ties, strict=True):
-        Relationship.objects.bulk_create(
-            (
-                Relationship(
-                    program=program,
-                    source_id=people[t.source].id,
-                    target_id=people[t.target].id,
-                    type_id=types[t.type].id,
-                    round=round_,
-                    strength=t.strength,
-                    origin=Relationship.Origin.IMPORT,
-                )
-                for t in ties
-            ),
-            batch_size=10000,
-        )
-    return program
-
-
-def _relationships_copy(program, rounds, member_ids, types, ties_per_round) -> None:
-    """The demo ties as one PostgreSQL COPY (the same rows bulk_create would insert)."""
-    fields = ("program", "source", "target", "type", "round", "strength", "origin")
-    fields += ("created_at", "updated_at")
-    columns = ", ".join(
-        connection.ops.quote_name(Relationship._meta.get_field(f).column) for f in fields
+    # Ties are most of the rows (~840k at 100k members): one COPY on PostgreSQL.
+    ties.ties_insert(
+        program_id=program.pk,
+        ties=[
+            (people[t.source].id, people[t.target].id, types[t.type].id, round_.id, t.strength)
+            for round_, round_ties in zip(rounds, data.ties, strict=True)
+            for t in round_ties
+        ],
+        origin=Relationship.Origin.IMPORT,
+        reason="demo program seeded",
     )
-    now = timezone.now().isoformat()
-    origin = Relationship.Origin.IMPORT.value
-    buffer = io.StringIO()
-    for round_, ties in zip(rounds, ties_per_round, strict=True):
-        fixed = f"\t{origin}\t{now}\t{now}\n"
-        buffer.writelines(
-            f"{program.id}\t{member_ids[t.source]}\t{member_ids[t.target]}\t"
-            f"{types[t.type].id}\t{round_.id}\t{t.strength}{fixed}"
-            for t in ties
-        )
-    buffer.seek(0)
-    table = connection.ops.quote_name(Relationship._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", buffer)
+    return program
 
 
 @transaction.atomic

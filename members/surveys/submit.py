@@ -8,13 +8,8 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from members.models import (
-    IntroductionRequest,
-    Member,
-    Relationship,
-    SurveyInvitation,
-    UnlistedPerson,
-)
+from members import ties
+from members.models import IntroductionRequest, Member, SurveyInvitation, UnlistedPerson
 from members.surveys.drafts import _survey_open_check, answers_normalised, answers_problems
 from members.surveys.errors import AnswerInvalid
 from members.surveys.roster import survey_roster
@@ -73,25 +68,16 @@ def answers_submit(
         }
         unlisted = _unlisted_replace(locked, answers["unlisted"], asked, roster, wanted)
 
-        round_ = survey.round
-        mine = Relationship.objects.filter(round=round_, source_id=member_id)
-        mine.filter(origin=Relationship.Origin.SURVEY).delete()
-        # A tie staff imported or entered for the same person and type stays as it was.
-        existing = set(mine.values_list("target_id", "type_id"))
-        skipped = [pair for pair in wanted if pair in existing]
-        Relationship.objects.bulk_create(
-            Relationship(
+        try:
+            skipped = ties.ties_reported_replace(
                 program_id=survey.program_id,
+                round_id=survey.round_id,
                 source_id=member_id,
-                target_id=target,
-                type_id=type_id,
-                round=round_,
-                strength=strength,
-                origin=Relationship.Origin.SURVEY,
+                wanted=wanted,
+                reason="survey answer submitted",
             )
-            for (target, type_id), strength in wanted.items()
-            if (target, type_id) not in existing
-        )
+        except ties.TiesRejected as rejected:
+            raise AnswerInvalid(" ".join(p.message for p in rejected.problems)) from rejected
         IntroductionRequest.objects.filter(invitation=locked).delete()
         IntroductionRequest.objects.bulk_create(
             IntroductionRequest(invitation=locked, member_id=m)
@@ -146,30 +132,32 @@ def _unlisted_replace(invitation, entries, asked, roster, wanted) -> int:
 def unlisted_person_merge(*, person: UnlistedPerson, member: Member) -> int:
     """Staff say who a free-text name is: record it, and add the respondent's ties to them."""
     invitation = person.invitation
-    if member.program_id != invitation.survey.program_id:
-        raise AnswerInvalid("That member belongs to another program.")
-    if member.pk == invitation.member_id:
-        raise AnswerInvalid("That is the person who answered; a tie to themself is not possible.")
+    survey = invitation.survey
+    errors = ties.tie_validate(
+        program_id=survey.program_id,
+        source=invitation.member_id,
+        target=member,
+        type=person.type_ids[0] if person.type_ids else 0,
+        round=survey.round_id,
+        strength=person.strength,
+    )
+    # Only the member is staff's choice; the rest comes from the answer as it was given.
+    errors = {name: message for name, message in errors.items() if name in ("target", "source")}
+    if errors:
+        raise AnswerInvalid(" ".join(errors.values()))
     UnlistedPerson.objects.filter(pk=person.pk).update(merged_into=member)
     person.merged_into = member
     if invitation.submitted_at is None:
         return 0
-    existing = set(
-        Relationship.objects.filter(
-            round_id=invitation.survey.round_id, source_id=invitation.member_id, target=member
-        ).values_list("type_id", flat=True)
-    )
-    created = Relationship.objects.bulk_create(
-        Relationship(
-            program_id=member.program_id,
+    try:
+        return ties.ties_missing_add(
+            program_id=survey.program_id,
+            round_id=survey.round_id,
             source_id=invitation.member_id,
-            target=member,
-            type_id=type_id,
-            round_id=invitation.survey.round_id,
+            target_id=member.pk,
+            type_ids=person.type_ids,
             strength=person.strength,
-            origin=Relationship.Origin.SURVEY,
+            reason=f"{person.name} merged into a member",
         )
-        for type_id in person.type_ids
-        if type_id not in existing
-    )
-    return len(created)
+    except ties.TiesRejected as rejected:
+        raise AnswerInvalid(" ".join(p.message for p in rejected.problems)) from rejected

@@ -2,8 +2,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from members.demo import seed as services
 from members.models import Relationship, Round, SurveySettings
+from members.ties import tie_record
 from tests.factories import (
     MemberFactory,
     OrganisationFactory,
@@ -64,8 +64,8 @@ def test_tie_across_programs_is_rejected_with_a_clear_error():
     tie = RelationshipFactory()
     stranger = MemberFactory(program=ProgramFactory(), name="Someone Else")
     with pytest.raises(ValidationError) as excinfo:
-        services.relationship_create(
-            source=tie.source, target=stranger, type=tie.type, round=tie.round
+        tie_record(
+            program=tie.program, source=tie.source, target=stranger, type=tie.type, round=tie.round
         )
     assert excinfo.value.message_dict == {"target": ["This target belongs to another program."]}
     assert Relationship.objects.count() == 1
@@ -84,16 +84,17 @@ def test_tie_with_type_or_round_of_another_program_is_rejected(field):
     }
     kwargs[field] = foreign[field]
     with pytest.raises(ValidationError) as excinfo:
-        services.relationship_create(**kwargs)
+        tie_record(program=tie.program, **kwargs)
     assert field in excinfo.value.message_dict
 
 
-def test_relationship_create_records_a_valid_tie():
+def test_tie_record_records_a_valid_tie():
     tie = RelationshipFactory()
     other = MemberFactory(program=tie.program)
-    created = services.relationship_create(
-        source=other, target=tie.source, type=tie.type, round=tie.round, strength=4
-    )
+    created = tie_record(
+        program=tie.program, source=other, target=tie.source, type=tie.type, round=tie.round,
+        strength=4,
+    )  # fmt: skip
     assert created.program_id == tie.program_id
     assert Relationship.objects.filter(round=tie.round).count() == 2
 
