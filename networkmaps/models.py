@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from members.models import Member, Program, Round
+from members.models import Member, Program, ProgramRole, Round
 from networkmaps.glossary import MEMBER_METRICS
 from networkmaps.graph.poster import PAPER_SIZES
 
@@ -263,10 +263,21 @@ class PairDecision(models.Model):
         return f"{self.get_status_display()}: {self.member_a_id} & {self.member_b_id}"
 
 
+class PosterQuerySet(models.QuerySet):
+    def for_viewer(self, viewer_role: str | None) -> PosterQuerySet:
+        """Posters a viewer in `viewer_role` may open. A poster drawn for staff names people
+        who chose "staff only", so nobody else opens it unless it is anonymised."""
+        if viewer_role == ProgramRole.Role.STAFF:
+            return self
+        return self.filter(Q(anonymised=True) | ~Q(viewer_role=ProgramRole.Role.STAFF))
+
+
 class Poster(models.Model):
-    """A printable map of one round, rendered to files in MEDIA_ROOT (see networkmaps/maps.py).
+    """A printable map of one round, rendered to files in MEDIA_ROOT (networkmaps/maps/posters.py).
 
     Small programs are drawn during the request; large ones by a worker while the page polls.
+    It is drawn for the role of whoever asked for it (`viewer_role`): names that role may not
+    see are codes on it.
     """
 
     class Status(models.TextChoices):
@@ -303,8 +314,17 @@ class Poster(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    viewer_role = models.CharField(
+        max_length=20,
+        choices=ProgramRole.Role.choices,
+        blank=True,
+        help_text="Whose names it shows: the role it was drawn for (blank: no role, so only "
+        "members who chose to be named to everyone).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PosterQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -1,25 +1,28 @@
+"""The networkmaps pages: dashboard and runs, weaving, map and posters, member pages, exports."""
+
 from django.urls import path
 
 from networkmaps.exports import views as views_export
 from networkmaps.maps import views as views_map
-from networkmaps.runs import views
+from networkmaps.runs import views as views_run
+from networkmaps.weaving import views as views_weaving
 
 app_name = "networkmaps"
 urlpatterns = [
-    path("programs/<slug:slug>/dashboard/", views.dashboard, name="dashboard"),
-    path("programs/<slug:slug>/runs/", views.run_start, name="run-start"),
-    path("programs/<slug:slug>/runs/status/", views.run_status, name="run-status"),
-    path("programs/<slug:slug>/metrics/members/", views.member_table, name="member-table"),
-    path("programs/<slug:slug>/weaving/", views.weaving_queue, name="weaving"),
+    path("programs/<slug:slug>/dashboard/", views_run.dashboard, name="dashboard"),
+    path("programs/<slug:slug>/runs/", views_run.run_start, name="run-start"),
+    path("programs/<slug:slug>/runs/status/", views_run.run_status, name="run-status"),
+    path("programs/<slug:slug>/metrics/members/", views_run.member_table, name="member-table"),
+    path("programs/<slug:slug>/weaving/", views_weaving.weaving_queue, name="weaving"),
     path(
         "programs/<slug:slug>/weaving/<int:suggestion_id>/",
-        views.suggestion_act,
+        views_weaving.suggestion_act,
         name="suggestion-act",
     ),
-    path("programs/<slug:slug>/mixer/", views.mixer, name="mixer"),
+    path("programs/<slug:slug>/mixer/", views_weaving.mixer, name="mixer"),
     path("programs/<slug:slug>/map/", views_map.map_detail, name="map"),
     path("programs/<slug:slug>/map/data/", views_map.map_data, name="map-data"),
-    path("programs/<slug:slug>/posters/", views_map.posters, name="posters"),
+    path("programs/<slug:slug>/posters/", views_map.posters_page, name="posters"),
     path(
         "programs/<slug:slug>/posters/<int:poster_id>/status/",
         views_map.poster_status,

@@ -8,7 +8,7 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 
 from members.demo import seed as member_services
 from members.models import Member, Relationship
-from networkmaps.maps import data as maps
+from networkmaps.maps import posters as maps
 from networkmaps.models import Suggestion
 from networkmaps.runs import services
 from tests.factories import ProgramRoleFactory, SurveyFactory, UserFactory

@@ -1,21 +1,11 @@
 """Round-level summaries that sit beside the metrics: what changed since the previous round,
-how many ties cross groups, and what each community has in common. Pure; no Django."""
+how many ties cross groups, and what each community has in common. Pure; no Django.
+
+Ties come merged, one per pair: `MergedGraph.pair_strengths()` (graph/input.py)."""
 
 from __future__ import annotations
 
 from collections import Counter
-
-
-def merged_pairs(ties) -> dict[tuple[int, int], int]:
-    """(source, target, strength, directed) rows → {(low id, high id): highest strength}."""
-    pairs: dict[tuple[int, int], int] = {}
-    for source, target, strength, _directed in ties:
-        if source == target:
-            continue
-        key = (source, target) if source < target else (target, source)
-        if strength > pairs.get(key, 0):
-            pairs[key] = strength
-    return pairs
 
 
 def tie_changes(previous: dict[tuple[int, int], int], current: dict[tuple[int, int], int]):

@@ -1,37 +1,28 @@
-"""The interactive map's data and printable posters, read from a round's current metric run.
+"""The interactive map's data, read from a round's current metric run: the round's
+snapshot, its colour categories and the map page's JSON (posters: maps/posters.py).
 
 Nothing here computes a metric or a layout. The metric run stored every member's position
-(networkmaps/services.py), so the screen map, every poster and every round line up.
+(networkmaps/runs/compute.py), so the screen map, every poster and every round line up.
 
 Member data leaves the server in two shapes only: `map_data` (JSON for the map page) and
-posters (files). Neither ever carries an email address, and the anonymised variants carry no
-names, no organisations and no database ids: people become shuffled codes.
+posters (files). Neither ever carries an email address; a name the viewer may not see
+(members/access.py `name_visible_to`) is a shuffled code, and the anonymised variants carry
+no names, no organisations and no database ids at all.
 """
 
 from __future__ import annotations
 
-import logging
 import math
 import re
-import secrets
-import time
 from collections import Counter
 from dataclasses import dataclass
 
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.db import OperationalError, transaction
-from django.db.models import F, QuerySet
-from django.utils import dateformat, timezone
-from django.utils.text import slugify
-
-from members.models import Member, Program, RelationshipType, Round
-from members.round_graph import round_graph_load
+from members.models import Program, RelationshipType, Round
+from members.round_graph import member_cohorts, round_graph_load
 from networkmaps.glossary import MEMBER_METRICS
 from networkmaps.graph import poster as drawing
-from networkmaps.models import Community, MetricRun, NodeMetric, Poster
-
-logger = logging.getLogger(__name__)
+from networkmaps.maps.names import anonymous_codes, hidden_from, names_shown
+from networkmaps.models import Community, MetricRun, NodeMetric
 
 # What the map and posters can colour by: key → (label, plural, "no value" label).
 GROUPINGS: dict[str, tuple[str, str, str]] = {
@@ -48,9 +39,6 @@ OTHER_COLOUR = "#C3CAD3"
 MISSING_COLOUR = drawing.NEUTRAL
 SIZE_METRICS = tuple(m for m in MEMBER_METRICS if m.key != "community")
 SIZE_METRIC_KEYS = tuple(m.key for m in SIZE_METRICS)
-# Above this many members a poster is drawn by a worker; below, during the request (~2 s).
-POSTER_INLINE_MAX_MEMBERS = 2000
-KEEP_POSTERS = 20
 _DIGITS = re.compile(r"(\d+)")
 
 
@@ -72,6 +60,7 @@ class Snapshot:
     y: list[float]
     names: list[str]
     titles: list[str]
+    visibilities: list[str]  # each member's choice of who may see their name
     groups: dict[str, list[str | None]]  # grouping key → value per member
     metrics: dict[str, list[float | None]]
     cohorts: list[list[str]]  # every cohort of each member, earliest first
@@ -103,14 +92,14 @@ def snapshot_load(*, round_: Round) -> Snapshot:
         .values_list(
             "member_id", "x", "y", "community", *SIZE_METRIC_KEYS,
             "member__name", "member__title", "member__sector", "member__region",
-            "member__organisation__name",
+            "member__organisation__name", "member__visibility",
         )
     )  # fmt: skip
     if rows and all(row[1] is None for row in rows):
         raise MapUnavailable(f"The metrics of {round_.name} predate maps: recompute them.")
     width = len(SIZE_METRIC_KEYS)
     member_ids = [row[0] for row in rows]
-    cohorts = _cohorts_by_member(round_.program_id)
+    cohorts = member_cohorts(program_id=round_.program_id)
     community_names = _community_names(run)
     return Snapshot(
         round=round_,
@@ -120,6 +109,7 @@ def snapshot_load(*, round_: Round) -> Snapshot:
         y=[row[2] or 0.0 for row in rows],
         names=[row[4 + width] for row in rows],
         titles=[row[5 + width] for row in rows],
+        visibilities=[row[9 + width] for row in rows],
         groups={
             "community": [community_names.get(row[3]) for row in rows],
             "cohort": [(cohorts.get(m) or [None])[0] for m in member_ids],
@@ -130,16 +120,6 @@ def snapshot_load(*, round_: Round) -> Snapshot:
         metrics={key: [row[4 + i] for row in rows] for i, key in enumerate(SIZE_METRIC_KEYS)},
         cohorts=[cohorts.get(m, []) for m in member_ids],
     )
-
-
-def _cohorts_by_member(program_id: int) -> dict[int, list[str]]:
-    # Earliest cohort first, as the metric run groups people (services.round_data_load).
-    memberships = Member.cohorts.through.objects.filter(member__program_id=program_id)
-    ordered = memberships.order_by("member_id", F("cohort__year").asc(nulls_last=True), "cohort_id")
-    out: dict[int, list[str]] = {}
-    for member_id, name in ordered.values_list("member_id", "cohort__name"):
-        out.setdefault(member_id, []).append(name)
-    return out
 
 
 def _community_names(run: MetricRun) -> dict[int, str]:
@@ -220,7 +200,7 @@ def _natural(text: str) -> list:
     return [int(part) if part.isdigit() else part.casefold() for part in _DIGITS.split(text)]
 
 
-def _grouping(snapshot: Snapshot, key: str, *, anonymised: bool):
+def grouping_categories(snapshot: Snapshot, key: str, *, anonymised: bool):
     label, plural, missing = GROUPINGS[key]
     found, index = categories_assign(snapshot.groups[key], missing=missing, by_name=key == "cohort")
     if anonymised and key == "organisation":
@@ -231,12 +211,16 @@ def _grouping(snapshot: Snapshot, key: str, *, anonymised: bool):
     return label, plural, found, index
 
 
-def _codes(count: int) -> list[str]:
-    """Shuffled codes for an anonymised map: nothing about a person predicts theirs."""
-    numbers = list(range(1, count + 1))
-    secrets.SystemRandom().shuffle(numbers)
-    width = max(3, len(str(count)))
-    return [f"M{number:0{width}d}" for number in numbers]
+def member_labels(
+    snapshot: Snapshot, *, viewer_role: str | None, anonymised: bool
+) -> tuple[list[str], list[bool]]:
+    """Each member's label for this viewer, and whether it hides them: the name where the
+    visibility rule allows it, else a code drawn fresh for this render (all codes when
+    anonymised)."""
+    if anonymised:
+        return anonymous_codes(len(snapshot)), [True] * len(snapshot)
+    hidden = hidden_from(viewer_role=viewer_role, visibilities=snapshot.visibilities)
+    return names_shown(names=snapshot.names, hidden=hidden), hidden
 
 
 def _compact(values: list[float | None], *, whole: bool) -> list[float | int | None]:
@@ -268,13 +252,15 @@ def map_data(
     round_id: int | None = None,
     compare_round_id: int | None = None,
     anonymised: bool = False,
+    viewer_role: str | None,
 ) -> dict:
     """The whole network of one round for the map page, as compact column lists.
 
     `nodes` are rows (row i of every list is one member); `edges` refer to rows and carry
     one entry per pair and relationship type. With `compare_round_id` (an earlier round),
-    `edges.new` marks the pairs that were not tied in that round. Never holds an email;
-    anonymised, it holds no name, organisation or member id either.
+    `edges.new` marks the pairs that were not tied in that round. Never holds an email, nor
+    a name (or title) `viewer_role` may not see; anonymised, it holds no name, organisation
+    or member id either.
     """
     round_ = round_choose(program=program, round_id=round_id)
     if round_ is None:
@@ -304,7 +290,7 @@ def map_data(
 
     groups = {}
     for key in GROUPINGS:
-        label, plural, found, index = _grouping(snapshot, key, anonymised=anonymised)
+        label, plural, found, index = grouping_categories(snapshot, key, anonymised=anonymised)
         groups[key] = {
             "label": label,
             "plural": plural,
@@ -318,15 +304,17 @@ def map_data(
         for i, names in enumerate(snapshot.cohorts)
         if len(names) > 1
     }
+    labels, hidden = member_labels(snapshot, viewer_role=viewer_role, anonymised=anonymised)
     nodes: dict[str, object] = {
-        "label": _codes(len(snapshot)) if anonymised else snapshot.names,
+        "label": labels,
         "x": [round(v, 1) for v in snapshot.x],
         "y": [round(v, 1) for v in snapshot.y],
         "extra_cohorts": extra_cohorts,
     }
     if not anonymised:
         nodes["id"] = snapshot.member_ids
-        nodes["title"] = snapshot.titles
+        # A job title can name a person as surely as their name does.
+        nodes["title"] = ["" if h else t for t, h in zip(snapshot.titles, hidden, strict=True)]
     return {
         "round": {"id": round_.pk, "name": round_.name, "observed_on": str(round_.observed_on)},
         "compare": {"id": compare.pk, "name": compare.name} if compare else None,
@@ -347,207 +335,3 @@ def map_data(
         "nodes": nodes,
         "edges": edges,
     }
-
-
-# --- posters ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PosterOptions:
-    paper: str = "A1"
-    landscape: bool = True
-    anonymised: bool = False
-    colour_by: str = "community"
-    size_by: str = "degree"
-
-    def __post_init__(self) -> None:
-        if self.paper not in drawing.PAPER_SIZES:
-            raise ValueError(f"unknown paper size {self.paper!r}")
-        if self.colour_by not in GROUPINGS:
-            raise ValueError(f"cannot colour by {self.colour_by!r}")
-        if self.size_by not in SIZE_METRIC_KEYS:
-            raise ValueError(f"cannot size by {self.size_by!r}")
-
-
-def poster_spec_build(
-    *, program: Program, round_: Round, options: PosterOptions, today=None
-) -> drawing.PosterSpec:
-    """Everything a poster shows, from the round's stored run (see analysis/poster.py)."""
-    snapshot = snapshot_load(round_=round_)
-    if not len(snapshot):
-        raise MapUnavailable(f"{round_.name} has no members to draw.")
-    label, _plural, found, index = _grouping(
-        snapshot, options.colour_by, anonymised=options.anonymised
-    )
-    names = _codes(len(snapshot)) if options.anonymised else snapshot.names
-    sizes = snapshot.metrics[options.size_by]
-    nodes = [
-        drawing.PosterNode(
-            # Row numbers, not member ids: the poster has no use for database ids.
-            id=i,
-            x=snapshot.x[i],
-            y=snapshot.y[i],
-            label=names[i],
-            size=float(sizes[i] or 0.0),
-            colour=found[index[i]].colour,
-            index_label=names[i],
-        )
-        for i in range(len(snapshot))
-    ]
-    strongest: dict[tuple[int, int], int] = {}
-    for (a, b, _type), strength in round_ties(
-        round_=round_, member_ids=snapshot.member_ids
-    ).items():
-        strongest[(a, b)] = max(strength, strongest.get((a, b), 0))
-    metric = next(m for m in SIZE_METRICS if m.key == options.size_by)
-    observed = dateformat.format(round_.observed_on, "F Y")
-    today = today or timezone.localdate()
-    return drawing.PosterSpec(
-        title=f"{program.name}: the network",
-        subtitle=(
-            f"{round_.name} ({observed}) · {len(snapshot):,} members, {len(strongest):,} ties"
-            f" · colour: {label.lower()}"
-        ),
-        date=dateformat.format(today, "j F Y"),
-        paper=options.paper,
-        landscape=options.landscape,
-        nodes=nodes,
-        edges=[(a, b, float(w)) for (a, b), w in sorted(strongest.items())],
-        legend=_poster_legend(options.colour_by, found),
-        size_legend=f"Circle size: {metric.label.lower()}",
-        anonymised=options.anonymised,
-    )
-
-
-def _poster_legend(key: str, found: list[Category]) -> list[tuple[str, str]]:
-    legend = [(c.colour, f"{c.label} ({c.count:,})") for c in found if not (c.other or c.missing)]
-    others = [c for c in found if c.other]
-    if others:
-        plural = GROUPINGS[key][1]
-        members = sum(c.count for c in others)
-        legend.append((OTHER_COLOUR, f"{len(others):,} other {plural} ({members:,})"))
-    legend += [(c.colour, f"{c.label} ({c.count:,})") for c in found if c.missing]
-    return legend
-
-
-def poster_request(
-    *, program: Program, round_: Round, options: PosterOptions, requested_by=None
-) -> Poster:
-    """Record a poster and draw it: now for a small program, else in a worker.
-
-    Returns the poster, ready (or failed) when drawn now, queued otherwise."""
-    from networkmaps.runs.tasks import poster_render as poster_render_task
-
-    run = MetricRun.objects.current().filter(round=round_).first()
-    if run is None:
-        raise MapUnavailable(
-            f"No metrics for {round_.name} yet: recompute them on the dashboard first."
-        )
-    members = NodeMetric.objects.filter(run=run).count()
-    user = requested_by if getattr(requested_by, "is_authenticated", False) else None
-    poster = Poster.objects.create(
-        program=program,
-        round=round_,
-        paper=options.paper,
-        landscape=options.landscape,
-        anonymised=options.anonymised,
-        colour_by=options.colour_by,
-        size_by=options.size_by,
-        members=members,
-        requested_by=user,
-    )
-    if members <= POSTER_INLINE_MAX_MEMBERS:
-        return poster_render(poster_id=poster.pk) or poster
-    transaction.on_commit(lambda: poster_render_task.delay(poster.pk))
-    return poster
-
-
-def poster_render(*, poster_id: int) -> Poster | None:
-    """Draw a queued poster into PDF and SVG files (called inline or by the Celery task).
-
-    Safe to call twice: a poster that is ready or failed is left alone, and of two workers
-    drawing the same poster only the first to finish keeps its files."""
-    claimed = Poster.objects.filter(pk=poster_id, status__in=Poster.ACTIVE).update(
-        status=Poster.Status.RUNNING
-    )
-    if not claimed:
-        return None
-    poster = Poster.objects.select_related("program", "round").get(pk=poster_id)
-    timings: dict[str, float] = {}
-    started = time.perf_counter()
-    try:
-        options = PosterOptions(
-            paper=poster.paper,
-            landscape=poster.landscape,
-            anonymised=poster.anonymised,
-            colour_by=poster.colour_by,
-            size_by=poster.size_by,
-        )
-        spec = poster_spec_build(program=poster.program, round_=poster.round, options=options)
-        timings["load"] = time.perf_counter() - started
-        mark = time.perf_counter()
-        pdf = drawing.render_pdf(spec)
-        timings["pdf"] = time.perf_counter() - mark
-        mark = time.perf_counter()
-        svg = drawing.render_svg(spec).encode()
-        timings["svg"] = time.perf_counter() - mark
-        # A random part keeps one poster's files from ever being taken for another's.
-        stem = f"posters/{poster.program_id}/poster-{poster.pk}-{secrets.token_hex(6)}"
-        names = {
-            "pdf": default_storage.save(f"{stem}.pdf", ContentFile(pdf)),
-            "svg": default_storage.save(f"{stem}.svg", ContentFile(svg)),
-        }
-    except OperationalError:
-        # Transient database trouble: back to the queue for the task's retry.
-        Poster.objects.filter(pk=poster_id, status=Poster.Status.RUNNING).update(
-            status=Poster.Status.QUEUED
-        )
-        raise
-    except Exception as exc:
-        logger.exception("Poster %s failed", poster_id)
-        Poster.objects.filter(pk=poster_id, status=Poster.Status.RUNNING).update(
-            status=Poster.Status.FAILED,
-            error=str(exc)[:2000] if isinstance(exc, MapUnavailable) else type(exc).__name__,
-            finished_at=timezone.now(),
-        )
-        return Poster.objects.get(pk=poster_id)
-    timings["total"] = time.perf_counter() - started
-    finished = Poster.objects.filter(pk=poster_id, status=Poster.Status.RUNNING).update(
-        status=Poster.Status.READY,
-        members=len(spec.nodes),
-        timings={k: round(v, 3) for k, v in timings.items()},
-        finished_at=timezone.now(),
-        **names,
-    )
-    if not finished:  # Another worker finished this poster first: keep its files, not ours.
-        for name in names.values():
-            default_storage.delete(name)
-    posters_prune(program_id=poster.program_id)
-    return Poster.objects.get(pk=poster_id)
-
-
-def posters_recent(*, program: Program, limit: int = 10) -> QuerySet[Poster]:
-    return Poster.objects.filter(program=program).select_related("round", "requested_by")[:limit]
-
-
-def posters_prune(*, program_id: int, keep: int | None = None) -> int:
-    """Delete all but the newest `keep` finished posters of a program, files included."""
-    keep = KEEP_POSTERS if keep is None else keep
-    finished = Poster.objects.filter(program_id=program_id).exclude(status__in=Poster.ACTIVE)
-    stale = list(finished.order_by("-created_at", "-id")[keep:])
-    for poster in stale:
-        for file in (poster.pdf, poster.svg):
-            if file:
-                default_storage.delete(file.name)
-    Poster.objects.filter(pk__in=[p.pk for p in stale]).delete()
-    return len(stale)
-
-
-def poster_filename(*, poster: Poster, extension: str) -> str:
-    """What a downloaded poster is called: program, round, paper, and whether anonymised."""
-    parts = [poster.program.slug, slugify(poster.round.name) or "round", poster.paper.lower()]
-    if poster.landscape:
-        parts.append("landscape")
-    if poster.anonymised:
-        parts.append("anonymised")
-    return "-".join(parts) + f".{extension}"

@@ -1,7 +1,10 @@
+"""The posters page's form: which round, paper and colours a poster is drawn with."""
+
 from django import forms
 
 from networkmaps.graph.poster import PAPER_SIZES
 from networkmaps.maps import data as maps
+from networkmaps.maps.poster_files import PosterOptions
 
 PAPER_LABELS = {"letter": "US letter", "36x48": "36 × 48 in"}
 
@@ -34,9 +37,9 @@ class PosterForm(forms.Form):
         self.fields["round"].queryset = program.rounds.order_by("-observed_on", "-id")
         self.fields["round"].initial = maps.round_choose(program=program, round_id=None)
 
-    def options(self) -> maps.PosterOptions:
+    def options(self) -> PosterOptions:
         data = self.cleaned_data
-        return maps.PosterOptions(
+        return PosterOptions(
             paper=data["paper"],
             landscape=data["orientation"] == "landscape",
             anonymised=data["anonymised"],

@@ -1,25 +1,43 @@
-"""A member's own view of the network: their position in plain language, their ego map and
-the introductions suggested for them. Reads stored runs; computes nothing heavy."""
+"""A member's own view of the network: their position in plain language, their ego map, the
+ties they reported and the introductions suggested for them. Reads the round through the
+one round reader and the stored run; computes nothing heavy.
+
+Names follow the one visibility rule for whoever is looking: a member sees another member's
+name only if that member chose to be named to members; staff see every name.
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
+from members.access import STAFF, name_visible_to
 from members.models import Member, Relationship
+from members.round_graph import round_graph_load
 from networkmaps.graph.sentences import position_sentences
 from networkmaps.models import MetricRun, NodeMetric, Suggestion
 
 EGO_LIMIT = 120
 BOX = 560
+UNNAMED = "another member"  # stands in for a hidden name inside a suggestion's reason
 
 
 @dataclass
 class EgoNode:
     x: float
     y: float
-    label: str | None  # None: someone who has not agreed to be shown by name
+    label: str | None  # None: someone the viewer may not see by name
     role: str  # "me" | "direct" | "second"
+
+
+@dataclass
+class ReportedTie:
+    """One tie the member reported, as their own page lists it."""
+
+    pk: int
+    type_name: str
+    target: str | None  # None: someone the viewer may not see by name
+    strength: int
+    counted: bool  # False: the program counts it only once the other person reports it too
 
 
 @dataclass
@@ -29,21 +47,45 @@ class MemberNetwork:
     sentences: list[str] = field(default_factory=list)
     nodes: list[EgoNode] = field(default_factory=list)
     lines: list[tuple[float, float, float, float]] = field(default_factory=list)
-    suggestions: list[tuple[Suggestion, Member]] = field(default_factory=list)
-    reported_ties: list[Relationship] = field(default_factory=list)
+    suggestions: list[tuple[str, str]] = field(default_factory=list)  # (other's name, reason)
+    reported_ties: list[ReportedTie] = field(default_factory=list)
 
 
 def member_network(
-    *, member: Member, steps: int = 2, names_for_staff: bool = False
+    *, member: Member, viewer_role: str | None, viewer: Member | None = None, steps: int = 2
 ) -> MemberNetwork:
-    """`names_for_staff`: staff see every name; members only see people who opted in."""
+    """`member`'s page as seen by someone in `viewer_role` (`viewer`: the member looking,
+    who always sees their own name)."""
     program = member.program
     round_ = program.current_round()
     run = MetricRun.objects.current().filter(round=round_).first() if round_ else None
     result = MemberNetwork(member=member, run=run)
-    result.reported_ties = list(
-        Relationship.objects.filter(source=member, round=round_).select_related("target", "type")
-    ) if round_ else []  # fmt: skip
+    if round_ is None:
+        return result
+    graph = round_graph_load(round_=round_)
+    neighbours = graph.neighbours()
+    people = {
+        pk: (name, visibility)
+        for pk, name, visibility in Member.objects.filter(program=program).values_list(
+            "pk", "name", "visibility"
+        )
+    }
+    viewer_id = viewer.pk if viewer is not None else None
+
+    def name_of(pk: int) -> str | None:
+        name, visibility = people[pk]
+        shown = pk == viewer_id or name_visible_to(viewer_role, visibility)
+        return name if shown else None
+
+    counted = {(t.source, t.target, t.type_id) for t in graph.ties if t.source == member.pk}
+    reported = Relationship.objects.filter(source=member, round=round_).order_by("pk")
+    result.reported_ties = [
+        ReportedTie(pk, graph.type_names.get(type_id, ""), name_of(target), strength,
+                    (member.pk, target, type_id) in counted)
+        for pk, target, type_id, strength in reported.values_list(
+            "pk", "target_id", "type_id", "strength"
+        )
+    ]  # fmt: skip
     if run is None:
         return result
     rows = {
@@ -55,16 +97,9 @@ def member_network(
     me = rows.get(member.pk)
     if me is None:
         return result
-    pairs = list(Relationship.objects.filter(round=round_).values_list("source_id", "target_id"))
-    neighbours: dict[int, set[int]] = defaultdict(set)
-    for a, b in pairs:
-        if a != b:
-            neighbours[a].add(b)
-            neighbours[b].add(a)
     cohort_ids = set(
         Member.objects.filter(cohorts__in=member.cohorts.all()).values_list("pk", flat=True)
     )
-    sectors = dict(Member.objects.filter(program=program).values_list("pk", "sector"))
     previous_round = round_.previous()
     previous = (
         NodeMetric.objects.filter(run__round=previous_round, run__is_current=True, member=member)
@@ -79,16 +114,38 @@ def member_network(
         cohort=[rows[m] for m in cohort_ids if m in rows],
         neighbour_communities={rows[n]["community"] for n in neighbours[member.pk] if n in rows},
         communities=len({r["community"] for r in rows.values()}),
-        sector_bridges=_sector_bridges(member, neighbours, sectors),
+        sector_bridges=_sector_bridges(member, neighbours, graph.groups["sector"]),
         previous=previous,
     )
-    _ego(result, member, rows, neighbours, steps, names_for_staff)
-    others = Suggestion.objects.filter(run=run).select_related("member_a", "member_b")
-    visible = others if names_for_staff else others.for_member(member)
-    for suggestion in visible.involving(member).pairs():
-        other = suggestion.member_b if suggestion.member_a_id == member.pk else suggestion.member_a
-        result.suggestions.append((suggestion, other))
+    _ego(result, member, rows, neighbours, steps, name_of)
+    suggestions = Suggestion.objects.filter(run=run)
+    if viewer_role not in STAFF:
+        suggestions = suggestions.for_member(member)
+    for suggestion in suggestions.involving(member).pairs():
+        other = suggestion.member_b_id if suggestion.member_a_id == member.pk else (
+            suggestion.member_a_id
+        )  # fmt: skip
+        label = name_of(other)
+        if label is not None:
+            result.suggestions.append((label, _reason_shown(suggestion, people, name_of)))
     return result
+
+
+def _reason_shown(suggestion: Suggestion, people, name_of) -> str:
+    """The suggestion's sentence with every name the viewer may not see taken out."""
+    ids = {suggestion.member_a_id, suggestion.member_b_id, suggestion.subject_id}
+    ids.update(suggestion.member_ids or [])
+    for key, value in (suggestion.facts or {}).items():
+        if key.endswith("_ids") and isinstance(value, list):
+            ids.update(v for v in value if isinstance(v, int))
+    reason = suggestion.reason
+    # Longest first, so that "Ann Lee-Smith" goes before a shorter name inside it.
+    hidden = sorted(
+        (people[pk][0] for pk in ids if pk in people and name_of(pk) is None), key=len, reverse=True
+    )
+    for name in hidden:
+        reason = reason.replace(name, UNNAMED)
+    return reason
 
 
 def _sector_bridges(member, neighbours, sectors) -> list[tuple[str, str, int]]:
@@ -103,13 +160,13 @@ def _sector_bridges(member, neighbours, sectors) -> list[tuple[str, str, int]]:
         count = sum(
             1
             for m, sector in sectors.items()
-            if sector == mine and any(sectors.get(n) == other for n in neighbours[m])
+            if sector == mine and any(sectors.get(n) == other for n in neighbours.get(m, ()))
         )
         bridges.append((mine, other, count))
     return bridges
 
 
-def _ego(result, member, rows, neighbours, steps, names_for_staff) -> None:
+def _ego(result, member, rows, neighbours, steps, name_of) -> None:
     direct = sorted(neighbours[member.pk])
     second = sorted({n for d in direct for n in neighbours[d]} - set(direct) - {member.pk})
     chosen = [member.pk, *direct[:EGO_LIMIT]]
@@ -129,16 +186,13 @@ def _ego(result, member, rows, neighbours, steps, names_for_staff) -> None:
             20 + (max(ys) - p["y"]) / span * (BOX - 40),
         )
 
-    people = Member.objects.in_bulk(list(placed))
     direct_set = set(direct)
     points = {}
     for m, p in placed.items():
         x, y = scale(p)
         points[m] = (x, y)
-        person = people[m]
-        shown = m == member.pk or names_for_staff or person.visibility == Member.Visibility.MEMBERS
         role = "me" if m == member.pk else "direct" if m in direct_set else "second"
-        result.nodes.append(EgoNode(x=x, y=y, label=person.name if shown else None, role=role))
+        result.nodes.append(EgoNode(x=x, y=y, label=name_of(m), role=role))
     for m in placed:
         for n in neighbours[m]:
             if m < n and n in placed:

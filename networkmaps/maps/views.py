@@ -10,6 +10,7 @@ from members.access import MAP_ROLES, STAFF, member_for_user, program_for_user
 from members.privacy.forms import MemberSettingsForm
 from members.privacy.services import audit_record
 from networkmaps.maps import data as maps
+from networkmaps.maps import posters
 from networkmaps.maps.forms import PosterForm
 from networkmaps.maps.my_network import member_network
 from networkmaps.models import Poster
@@ -36,6 +37,7 @@ def map_data(request, slug):
             round_id=_number(request.GET.get("round")),
             compare_round_id=_number(request.GET.get("compare")),
             anonymised=anonymised,
+            viewer_role=request.program_role,
         )
     except maps.MapUnavailable as exc:
         return JsonResponse({"error": str(exc)})
@@ -54,18 +56,18 @@ def _number(value: str | None) -> int | None:
 
 
 @login_required
-def posters(request, slug):
+def posters_page(request, slug):
     program = program_for_user(request, slug, roles=MAP_ROLES)
     form = PosterForm(request.POST or None, program=program)
     if request.method == "POST" and form.is_valid():
         try:
-            poster = maps.poster_request(
+            poster = posters.poster_request(
                 program=program,
                 round_=form.cleaned_data["round"],
                 options=form.options(),
                 requested_by=request.user,
             )
-        except maps.MapUnavailable as exc:
+        except posters.MapUnavailable as exc:
             messages.error(request, str(exc))
         else:
             if poster.status == Poster.Status.FAILED:
@@ -76,7 +78,11 @@ def posters(request, slug):
     return render(
         request,
         "networkmaps/poster.html",
-        {"program": program, "form": form, "posters": maps.posters_recent(program=program)},
+        {
+            "program": program,
+            "form": form,
+            "posters": posters.posters_recent(program=program, viewer_role=request.program_role),
+        },
     )
 
 
@@ -84,7 +90,9 @@ def posters(request, slug):
 def poster_status(request, slug, poster_id):
     program = program_for_user(request, slug, roles=MAP_ROLES)
     poster = get_object_or_404(
-        Poster.objects.select_related("round"), program=program, pk=poster_id
+        Poster.objects.for_viewer(request.program_role).select_related("round"),
+        program=program,
+        pk=poster_id,
     )
     return render(request, "networkmaps/_poster_row.html", {"program": program, "poster": poster})
 
@@ -93,7 +101,7 @@ def poster_status(request, slug, poster_id):
 def poster_download(request, slug, poster_id, extension):
     program = program_for_user(request, slug, roles=MAP_ROLES)
     poster = get_object_or_404(
-        Poster.objects.select_related("program", "round"),
+        Poster.objects.for_viewer(request.program_role).select_related("program", "round"),
         program=program,
         pk=poster_id,
         status=Poster.Status.READY,
@@ -111,7 +119,7 @@ def poster_download(request, slug, poster_id, extension):
     return FileResponse(
         file.open("rb"),
         as_attachment=True,
-        filename=maps.poster_filename(poster=poster, extension=extension),
+        filename=posters.poster_filename(poster=poster, extension=extension),
         content_type="application/pdf" if extension == "pdf" else "image/svg+xml",
     )
 
@@ -119,7 +127,7 @@ def poster_download(request, slug, poster_id, extension):
 @login_required
 def my_network(request, slug):
     program, member = member_for_user(request, slug)
-    network = member_network(member=member)
+    network = member_network(member=member, viewer_role=request.program_role, viewer=member)
     form = MemberSettingsForm(
         initial={
             "visibility": member.visibility,
@@ -137,7 +145,7 @@ def my_network(request, slug):
 def member_page(request, slug, member_id):
     program = program_for_user(request, slug, roles=STAFF)
     member = get_object_or_404(program.members, pk=member_id)
-    network = member_network(member=member, names_for_staff=True)
+    network = member_network(member=member, viewer_role=request.program_role)
     return render(
         request,
         "networkmaps/my_network.html",

@@ -11,6 +11,7 @@ from members.models import AuditEvent, Member, Relationship
 from networkmaps.graph.layout import MAX_DISPLACEMENT
 from networkmaps.graph.poster import PALETTE
 from networkmaps.maps import data as maps
+from networkmaps.maps import posters
 from networkmaps.models import MetricRun, NodeMetric
 from tests.factories import (
     MemberFactory,
@@ -197,10 +198,10 @@ def test_every_map_url_is_not_found_for_members_and_other_programs_staff(client,
     else:
         ProgramRoleFactory(user=user, program=other, role="staff")
     staff = _login(client.__class__(), computed, "staff")
-    poster = maps.poster_request(
+    poster = posters.poster_request(
         program=computed,
         round_=computed.current_round(),
-        options=maps.PosterOptions(paper="A3"),
+        options=posters.PosterOptions(paper="A3"),
         requested_by=staff,
     )
     client.force_login(user)

@@ -12,6 +12,7 @@ import pytest
 
 from members.models import Member, Relationship
 from networkmaps.maps import data as maps
+from networkmaps.maps import posters
 from networkmaps.models import MetricRun, NodeMetric
 from networkmaps.runs import services
 from tests.factories import ProgramRoleFactory, UserFactory
@@ -175,14 +176,14 @@ def _hub(run) -> Member:
 def test_poster_page_shows_a_large_poster_when_the_worker_is_done(
     page, live_server, client, monkeypatch, settings, tmp_path
 ):
+    from networkmaps.maps import tasks
     from networkmaps.models import Poster
-    from networkmaps.runs import tasks
 
     settings.MEDIA_ROOT = tmp_path
     program = services_demo()
     _signed_in(page, client, live_server, program, role="facilitator")
     # Pretend the program is large and the worker busy: the task is queued, not run.
-    monkeypatch.setattr(maps, "POSTER_INLINE_MAX_MEMBERS", 10)
+    monkeypatch.setattr(posters, "POSTER_INLINE_MAX_MEMBERS", 10)
     monkeypatch.setattr(tasks.poster_render, "delay", lambda poster_id: None)
 
     page.goto(f"{live_server.url}/programs/{program.slug}/posters/")
@@ -192,7 +193,7 @@ def test_poster_page_shows_a_large_poster_when_the_worker_is_done(
     page.get_by_text("queued…").wait_for()
     page.screenshot(path=f"{SHOTS}-6-poster-queued.png", full_page=True)
 
-    maps.poster_render(poster_id=Poster.objects.get().pk)  # what the worker does
+    posters.poster_render(poster_id=Poster.objects.get().pk)  # what the worker does
     page.get_by_role("link", name="PDF").wait_for(timeout=10000)  # htmx polls every 2 s
     page.screenshot(path=f"{SHOTS}-7-poster-ready.png", full_page=True)
     with page.expect_download() as download:

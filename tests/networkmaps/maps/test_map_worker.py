@@ -7,7 +7,7 @@ import time
 import pytest
 
 from members.demo import seed as member_services
-from networkmaps.maps import data as maps
+from networkmaps.maps import posters as maps
 from networkmaps.models import Poster
 from networkmaps.runs import services
 
@@ -39,4 +39,4 @@ def test_real_worker_draws_a_queued_poster_into_media(celery_workers, settings, 
     assert poster.status == Poster.Status.READY, f"{poster.error}\n{celery_workers.logs()}"
     assert (media / poster.pdf.name).read_bytes().startswith(b"%PDF")
     assert (media / poster.svg.name).stat().st_size > 1000
-    assert "Task networkmaps.runs.tasks.poster_render" in celery_workers.logs()
+    assert "Task networkmaps.poster_render" in celery_workers.logs()

@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from members.models import AuditEvent
 from networkmaps.graph import poster as drawing
-from networkmaps.maps import data as maps
+from networkmaps.maps import poster_files
+from networkmaps.maps import posters as maps
 from networkmaps.models import Poster
 from tests.factories import ProgramRoleFactory, UserFactory
 
@@ -51,7 +52,10 @@ def test_small_program_poster_is_drawn_at_once_and_opens(computed, media, tmp_pa
 
 def test_every_member_appears_exactly_once_in_the_index(computed):
     spec = maps.poster_spec_build(
-        program=computed, round_=computed.current_round(), options=maps.PosterOptions()
+        program=computed,
+        round_=computed.current_round(),
+        options=maps.PosterOptions(),
+        viewer_role="staff",
     )
     index = drawing.member_index(spec)
     names = sorted(computed.members.values_list("name", flat=True))
@@ -62,7 +66,7 @@ def test_every_member_appears_exactly_once_in_the_index(computed):
 def test_poster_legend_names_every_cohort_and_the_size_measure(computed):
     options = maps.PosterOptions(paper="A2", landscape=True, colour_by="cohort", size_by="pagerank")
     spec = maps.poster_spec_build(
-        program=computed, round_=computed.current_round(), options=options
+        program=computed, round_=computed.current_round(), options=options, viewer_role="staff"
     )
     svg = drawing.render_svg(spec)
     for cohort in computed.cohorts.values_list("name", flat=True):
@@ -203,7 +207,7 @@ def test_posters_page_refuses_unknown_choices(staff_client, computed):
 
 
 def test_old_posters_and_their_files_are_pruned(computed, media, monkeypatch):
-    monkeypatch.setattr(maps, "KEEP_POSTERS", 2)
+    monkeypatch.setattr(poster_files, "KEEP_POSTERS", 2)
     for _ in range(3):
         maps.poster_request(
             program=computed, round_=computed.current_round(), options=maps.PosterOptions()

@@ -6,7 +6,7 @@ from django.core.management import call_command
 
 from members.models import Relationship
 from networkmaps.models import MetricRun, NetworkMetric, NodeMetric
-from networkmaps.runs import services
+from networkmaps.runs import compute, services
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +67,7 @@ def test_failed_run_leaves_the_previous_run_current(demo_program, monkeypatch):
     def broken(*args, **kwargs):
         raise MemoryError("out of memory while computing betweenness")
 
-    monkeypatch.setattr(services, "compute_metrics", broken)
+    monkeypatch.setattr(compute, "compute_metrics", broken)
     failed = _run(demo_program, "Year two")
     good.refresh_from_db()
     assert failed.status == MetricRun.Status.FAILED

@@ -41,7 +41,7 @@ def test_real_worker_computes_a_run_and_its_results_are_in_postgres(celery_worke
     assert run.status == MetricRun.Status.SUCCEEDED, run.error
     assert run.is_current and run.attempts == 1
     assert NodeMetric.objects.filter(run=run).count() == program.members.count()
-    assert "Task networkmaps.runs.tasks.metric_run_execute" in celery_workers.logs()
+    assert "Task networkmaps.metric_run_execute" in celery_workers.logs()
 
 
 def test_killed_worker_leaves_the_previous_run_current_and_the_task_is_redelivered(

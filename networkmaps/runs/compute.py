@@ -1,0 +1,373 @@
+"""Computing a queued metric run (in a worker) and making its results current atomically.
+
+Queueing lives in runs/services.py, which is also where callers find `metric_run_execute`."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.db import OperationalError, connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from members.models import Round
+from members.round_graph import round_graph_load
+from networkmaps.graph import summary, weaving
+from networkmaps.graph.input import build_graphs
+from networkmaps.graph.layout import compute_layout
+from networkmaps.graph.metrics import ENGINE, GraphInput, compute_metrics
+from networkmaps.models import (
+    Community,
+    MetricRun,
+    NetworkMetric,
+    NodeMetric,
+    PairDecision,
+    Suggestion,
+)
+from networkmaps.weaving.outcomes import decision_outcomes_update
+
+logger = logging.getLogger(__name__)
+
+# Bump when a change to the analysis makes old results stale for the same data.
+ANALYSIS_VERSION = "1"
+EXACT_LIMIT = 20_000
+# Above EXACT_LIMIT members, path metrics are estimated from this many sampled members:
+# 4096 keeps the top-50 brokers 92-98% the same as exact at 10k (1024 gave 82-92%).
+PIVOTS = 4096
+KEEP_OLD_RUNS = 5
+LOCK_NAMESPACE = 7301  # first key of our advisory locks: "metric run being computed"
+
+
+@dataclass
+class RoundData:
+    graph: GraphInput
+    previous_ties: list[tuple[int, int, int, bool]] | None
+    people: dict[int, dict]
+
+    def fingerprint(self) -> str:
+        digest = hashlib.sha256()
+        digest.update(f"{ANALYSIS_VERSION}|{ENGINE}|{EXACT_LIMIT}|{PIVOTS}".encode())
+        digest.update(repr(self.graph.nodes).encode())
+        digest.update(repr(sorted(self.graph.ties)).encode())
+        for name in sorted(self.graph.groups):
+            values = self.graph.groups[name]
+            digest.update(name.encode())
+            digest.update(repr(sorted(values.items())).encode())
+        digest.update(repr(sorted(self.previous_ties or [])).encode())
+        # Suggestions quote names and interests, so they are part of the data too.
+        digest.update(repr(sorted((k, sorted(v.items())) for k, v in self.people.items())).encode())
+        return digest.hexdigest()
+
+
+def round_data_load(*, round_: Round) -> RoundData:
+    """Everything the analysis needs about one round, read through the one round reader."""
+    current = round_graph_load(round_=round_, people=True)
+    graph = GraphInput(nodes=current.members, ties=current.rows(), groups=current.groups)
+    previous = round_.previous()
+    return RoundData(
+        graph=graph,
+        previous_ties=round_graph_load(round_=previous).rows() if previous else None,
+        people=current.people,
+    )
+
+
+def metric_run_execute(*, run_id: int) -> MetricRun | None:
+    """Compute a queued run (called by the Celery task; safe to call again for the same run).
+
+    Claims the run, loads the round, skips the computation when a finished run already
+    has the same data fingerprint, computes, and stores the results as the round's
+    current run in one transaction. Any failure leaves the previous current run in place.
+    """
+    with _computing_lock(run_id) as acquired:
+        if not acquired:
+            return None  # Another worker is computing this very run (a duplicate delivery).
+        return _claim_and_execute(run_id)
+
+
+@contextmanager
+def _computing_lock(run_id: int):
+    """A PostgreSQL advisory lock held while a worker computes a run.
+
+    It belongs to the worker's database session, so it is released when the worker dies;
+    a redelivered task can then take the run over. SQLite runs tasks inline, one at a time.
+    """
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [LOCK_NAMESPACE, run_id])
+        acquired = cursor.fetchone()[0]
+    try:
+        yield acquired
+    finally:
+        if acquired:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [LOCK_NAMESPACE, run_id])
+
+
+def _claim_and_execute(run_id: int) -> MetricRun | None:
+    now = timezone.now()
+    claimed = MetricRun.objects.filter(pk=run_id, status__in=MetricRun.ACTIVE).update(
+        status=MetricRun.Status.RUNNING,
+        started_at=now,
+        attempts=F("attempts") + 1,
+        stage="loading data",
+        progress=0.0,
+    )
+    if not claimed:
+        return None  # Finished or failed already: a redelivered message has nothing to do.
+    run = MetricRun.objects.select_related("round").get(pk=run_id)
+    try:
+        return _execute(run)
+    except OperationalError:
+        # Transient database trouble: give the run back to the queue for the task's retry.
+        MetricRun.objects.filter(pk=run_id, status=MetricRun.Status.RUNNING).update(
+            status=MetricRun.Status.QUEUED, stage="waiting to retry"
+        )
+        raise
+    except Exception as exc:
+        logger.exception("Metric run %s failed", run_id)
+        MetricRun.objects.filter(pk=run_id, status=MetricRun.Status.RUNNING).update(
+            status=MetricRun.Status.FAILED,
+            error=f"{type(exc).__name__}: {exc}"[:2000],
+            finished_at=timezone.now(),
+        )
+        return MetricRun.objects.get(pk=run_id)
+
+
+def _execute(run: MetricRun) -> MetricRun:
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    data = round_data_load(round_=run.round)
+    fingerprint = data.fingerprint()
+    timings["load"] = time.perf_counter() - started
+
+    same = (
+        MetricRun.objects.filter(round=run.round, fingerprint=fingerprint)
+        .filter(status=MetricRun.Status.SUCCEEDED)
+        .order_by("-is_current", "-finished_at")
+        .first()
+    )
+    if same is not None:
+        return _finish_unchanged(run, same, fingerprint)
+
+    # The round's ties are merged per pair once, here; metrics, layout, suggestions and
+    # summaries all read this one merged graph.
+    merged = build_graphs(data.graph)
+    result = compute_metrics(
+        merged, exact_limit=EXACT_LIMIT, pivots=PIVOTS, seed=0, progress=_progress(run)
+    )
+    timings["metrics"] = time.perf_counter() - started - timings["load"]
+
+    current = merged.pair_strengths()
+    _set_progress(run.pk, "laying out the map", 0.93)
+    mark = time.perf_counter()
+    positions = compute_layout(
+        nodes=data.graph.nodes, edges=list(current), previous=_previous_positions(run.round), seed=0
+    )
+    timings["layout"] = time.perf_counter() - mark
+    _set_progress(run.pk, "finding introductions", 0.95)
+    mark = time.perf_counter()
+    suggestions = weaving.suggest(
+        graph=merged,
+        node_metrics=result.nodes,
+        communities=result.communities,
+        people=data.people,
+        exclude_pairs=_dismissed_pairs(run.program_id),
+    )
+    timings["suggestions"] = time.perf_counter() - mark
+    network = dict(result.network)
+    network.update(summary.cross_group_ties(current, merged.groups))
+    if data.previous_ties is not None:
+        before = build_graphs(GraphInput(nodes=data.graph.nodes, ties=data.previous_ties))
+        network.update(summary.tie_changes(before.pair_strengths(), current))
+    labels = summary.community_labels(result.communities, merged.groups)
+
+    _set_progress(run.pk, "saving results", 0.97)
+    stored_at = time.perf_counter()
+    finished = _store(run, result, network, labels, positions, suggestions, fingerprint, timings)
+    timings["store"] = time.perf_counter() - stored_at
+    if finished:
+        decision_outcomes_update(round_=run.round)
+    MetricRun.objects.filter(pk=run.pk).update(
+        timings=timings | {"total": time.perf_counter() - started}
+    )
+    if finished:
+        _prune(run.round_id)
+    return MetricRun.objects.get(pk=run.pk)
+
+
+def _store(run, result, network, labels, positions, suggestions, fingerprint, timings) -> bool:
+    with transaction.atomic():
+        locked = MetricRun.objects.select_for_update().get(pk=run.pk)
+        if locked.status != MetricRun.Status.RUNNING:
+            return False  # Another worker got there first: leave its run alone.
+        NodeMetric.objects.bulk_create(
+            (
+                _node_metric(run.pk, member, values, positions.get(member))
+                for member, values in result.nodes.items()
+            ),
+            batch_size=5000,
+        )
+        Suggestion.objects.bulk_create(_suggestion_rows(run, suggestions), batch_size=2000)
+        NetworkMetric.objects.bulk_create(
+            NetworkMetric(run_id=run.pk, name=name, value=_number(value))
+            for name, value in network.items()
+        )
+        Community.objects.bulk_create(
+            Community(run_id=run.pk, index=index, size=size, label=label[:200])
+            for index, (size, label) in labels.items()
+        )
+        MetricRun.objects.filter(round_id=run.round_id, is_current=True).update(is_current=False)
+        MetricRun.objects.filter(pk=run.pk).update(
+            status=MetricRun.Status.SUCCEEDED,
+            is_current=True,
+            fingerprint=fingerprint,
+            approximate=bool(result.params.get("approximate")),
+            params=result.params,
+            timings=timings,
+            stage="done",
+            progress=1.0,
+            finished_at=timezone.now(),
+        )
+    return True
+
+
+def _previous_positions(round_: Round) -> dict[int, tuple[float, float]] | None:
+    """Where members stood on the last map of this round, or else of the round before, so
+    that maps of successive rounds line up."""
+    for candidate in (round_, round_.previous()):
+        if candidate is None:
+            continue
+        rows = NodeMetric.objects.filter(
+            run__round=candidate, run__is_current=True, x__isnull=False
+        ).values_list("member_id", "x", "y")
+        positions = {member: (x, y) for member, x, y in rows}
+        if positions:
+            return positions
+    return None
+
+
+def _dismissed_pairs(program_id: int) -> set[tuple[int, int]]:
+    rows = PairDecision.objects.filter(
+        program_id=program_id, status=PairDecision.Status.DISMISSED
+    ).values_list("member_a_id", "member_b_id")
+    return set(rows)
+
+
+def _suggestion_rows(run: MetricRun, suggestions) -> list[Suggestion]:
+    rows, ranks = [], {}
+    for found in suggestions:
+        ranks[found.kind] = ranks.get(found.kind, 0) + 1
+        pair = found.members if found.kind != Suggestion.Kind.KEY_PLAYERS else (None, None)
+        rows.append(
+            Suggestion(
+                run_id=run.pk,
+                program_id=run.program_id,
+                kind=found.kind,
+                rank=ranks[found.kind],
+                member_a_id=pair[0],
+                member_b_id=pair[1],
+                subject_id=found.subject,
+                member_ids=list(found.members),
+                score=found.score,
+                reason=found.reason,
+                facts=found.facts,
+            )
+        )
+    return rows
+
+
+def _finish_unchanged(run: MetricRun, same: MetricRun, fingerprint: str) -> MetricRun:
+    with transaction.atomic():
+        locked = MetricRun.objects.select_for_update().get(pk=run.pk)
+        if locked.status != MetricRun.Status.RUNNING:
+            return locked
+        if not same.is_current:
+            MetricRun.objects.filter(round_id=run.round_id, is_current=True).update(
+                is_current=False
+            )
+            MetricRun.objects.filter(pk=same.pk).update(is_current=True)
+        MetricRun.objects.filter(pk=run.pk).update(
+            status=MetricRun.Status.UNCHANGED,
+            reused=same,
+            fingerprint=fingerprint,
+            stage="data unchanged",
+            progress=1.0,
+            finished_at=timezone.now(),
+        )
+    decision_outcomes_update(round_=run.round)
+    return MetricRun.objects.get(pk=run.pk)
+
+
+def _prune(round_id: int) -> None:
+    """Keep the current run and the newest few finished ones of a round; drop the rest."""
+    finished = (
+        MetricRun.objects.filter(round_id=round_id, is_current=False)
+        .exclude(status__in=MetricRun.ACTIVE)
+        .order_by("-created_at")
+    )
+    stale = list(finished.values_list("pk", flat=True)[KEEP_OLD_RUNS:])
+    if stale:
+        MetricRun.objects.filter(pk__in=stale).delete()
+
+
+def _progress(run: MetricRun):
+    last = [0.0]
+
+    def report(stage: str, fraction: float) -> None:
+        now = time.monotonic()
+        if now - last[0] >= 0.5 or fraction >= 1.0:
+            last[0] = now
+            _set_progress(run.pk, stage, 0.05 + 0.9 * fraction)
+
+    return report
+
+
+def _set_progress(run_id: int, stage: str, progress: float) -> None:
+    MetricRun.objects.filter(pk=run_id, status=MetricRun.Status.RUNNING).update(
+        stage=stage[:100], progress=min(1.0, max(0.0, progress))
+    )
+
+
+def _number(value) -> float | None:
+    if value is None:
+        return None
+    value = float(value)
+    return None if value != value else value  # NaN is stored as "not defined"
+
+
+NODE_FIELDS = (
+    "degree",
+    "in_degree",
+    "out_degree",
+    "weighted_degree",
+    "betweenness",
+    "closeness",
+    "harmonic",
+    "eigenvector",
+    "pagerank",
+    "constraint",
+    "effective_size",
+    "clustering",
+    "core_number",
+    "community",
+    "reach_two_steps",
+)
+
+
+def _node_metric(run_id: int, member_id: int, values: dict, position) -> NodeMetric:
+    brokerage = {k: v for k, v in values.items() if k.startswith("brokerage_")}
+    x, y = position or (None, None)
+    return NodeMetric(
+        run_id=run_id,
+        member_id=member_id,
+        brokerage=brokerage,
+        x=x,
+        y=y,
+        **{name: _number(values[name]) for name in NODE_FIELDS},
+    )

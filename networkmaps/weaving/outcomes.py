@@ -1,0 +1,75 @@
+"""Did introductions turn into ties? Marking them after each run, and counting them per round."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count
+
+from members.models import Program, Relationship, Round
+from networkmaps.models import PairDecision, Suggestion
+
+
+def decision_outcomes_update(*, round_: Round) -> int:
+    """Mark introductions made before this round whose pair now has a counted tie (the
+    round's counting rule, as its metrics count ties). Returns how many."""
+    waiting = PairDecision.objects.filter(
+        program_id=round_.program_id,
+        status=PairDecision.Status.INTRODUCED,
+        tie_round__isnull=True,
+        round__observed_on__lt=round_.observed_on,
+    ).values_list("pk", "member_a_id", "member_b_id")
+    waiting = list(waiting)
+    if not waiting:
+        return 0
+    members = {m for _, a, b in waiting for m in (a, b)}
+    counted = Relationship.objects.counted(round_).filter(
+        source_id__in=members, target_id__in=members
+    )
+    tied = {(min(s, t), max(s, t)) for s, t in counted.values_list("source_id", "target_id")}
+    formed = [pk for pk, a, b in waiting if (a, b) in tied]
+    return PairDecision.objects.filter(pk__in=formed).update(tie_round=round_)
+
+
+@dataclass
+class Outcome:
+    round: Round
+    introduced: int
+    formed: int
+    by_kind: list[tuple[str, int, int]]
+
+    @property
+    def share(self) -> float | None:
+        return self.formed / self.introduced if self.introduced else None
+
+
+def introduction_outcomes(*, program: Program) -> list[Outcome]:
+    """For each round after the first: introductions made before it, and how many of those
+    pairs have a tie in it — the program's evidence that weaving works."""
+    rounds = list(program.rounds.order_by("observed_on", "id"))
+    introduced = PairDecision.objects.filter(program=program, status=PairDecision.Status.INTRODUCED)
+    rows = introduced.values("round__observed_on", "kind", "tie_round__observed_on")
+    rows = list(rows.annotate(n=Count("id")))
+    outcomes = []
+    for later in rounds[1:]:
+        made = [r for r in rows if r["round__observed_on"] < later.observed_on]
+        if not made:
+            continue
+        formed = [
+            r for r in made
+            if r["tie_round__observed_on"] and r["tie_round__observed_on"] <= later.observed_on
+        ]  # fmt: skip
+        by_kind = []
+        for value, label in Suggestion.Kind.choices:
+            k_made = sum(r["n"] for r in made if r["kind"] == value)
+            if k_made:
+                by_kind.append((label, k_made, sum(r["n"] for r in formed if r["kind"] == value)))
+        outcomes.append(
+            Outcome(
+                round=later,
+                introduced=sum(r["n"] for r in made),
+                formed=sum(r["n"] for r in formed),
+                by_kind=by_kind,
+            )
+        )
+    return outcomes
