@@ -8,8 +8,9 @@ import pytest
 from django.urls import reverse
 
 from members.models import AuditEvent
+from netlead.celery import app as celery_app
 from networkmaps.graph import poster as drawing
-from networkmaps.maps import poster_files
+from networkmaps.maps import poster_files, tasks
 from networkmaps.maps import posters as maps
 from networkmaps.models import Poster
 from tests.factories import ProgramRoleFactory, UserFactory
@@ -214,3 +215,98 @@ def test_old_posters_and_their_files_are_pruned(computed, media, monkeypatch):
         )
     assert Poster.objects.count() == 2
     assert len(list((media / "posters" / str(computed.pk)).iterdir())) == 4
+
+
+def test_a_poster_is_drawn_for_the_role_that_asked_and_only_staff_open_a_staff_poster(
+    client, computed, media
+):
+    hidden = computed.members.order_by("pk").first()
+    hidden.visibility = "staff"
+    hidden.save(update_fields=["visibility"])
+    users = {}
+    for role in ("staff", "facilitator"):
+        users[role] = UserFactory()
+        ProgramRoleFactory(user=users[role], program=computed, role=role)
+    drawn = {
+        role: maps.poster_request(
+            program=computed,
+            round_=computed.current_round(),
+            options=maps.PosterOptions(paper="A3"),
+            requested_by=user,
+        )
+        for role, user in users.items()
+    }
+    assert {role: p.viewer_role for role, p in drawn.items()} == {
+        "staff": "staff",
+        "facilitator": "facilitator",
+    }
+    assert hidden.name in (media / drawn["staff"].svg.name).read_text()
+    assert hidden.name not in (media / drawn["facilitator"].svg.name).read_text()
+
+    client.force_login(users["facilitator"])
+    slug = computed.slug
+    page = client.get(reverse("networkmaps:posters", args=[slug]))
+    assert [p.pk for p in page.context["posters"]] == [drawn["facilitator"].pk]
+    for extension in ("svg", "pdf"):
+        staff_file = reverse(
+            "networkmaps:poster-download", args=[slug, drawn["staff"].pk, extension]
+        )
+        own_file = reverse(
+            "networkmaps:poster-download", args=[slug, drawn["facilitator"].pk, extension]
+        )
+        assert client.get(staff_file).status_code == 404
+        assert client.get(own_file).status_code == 200
+    client.force_login(users["staff"])
+    staff_file = reverse("networkmaps:poster-download", args=[slug, drawn["facilitator"].pk, "svg"])
+    assert client.get(staff_file).status_code == 200
+
+
+def test_a_facilitator_poster_gives_hidden_members_codes_in_labels_and_index(computed):
+    hidden = set(computed.members.order_by("pk")[:5].values_list("name", flat=True))
+    computed.members.filter(name__in=hidden).update(visibility="staff")
+    computed.members.exclude(name__in=hidden).update(visibility="members")
+    spec = maps.poster_spec_build(
+        program=computed,
+        round_=computed.current_round(),
+        options=maps.PosterOptions(),
+        viewer_role="facilitator",
+    )
+    labels = [node.label for node in spec.nodes]
+    index = [label for label, _ in drawing.member_index(spec)]
+    assert not hidden & set(labels) and not hidden & set(index)
+    codes = [label for label in labels if re.fullmatch(r"M\d{3}", label)]
+    assert len(codes) == len(hidden) == len(set(codes))
+
+
+def test_the_sweep_deletes_posters_beyond_the_limit_and_files_without_a_poster(
+    computed, media, monkeypatch
+):
+    for _ in range(3):
+        maps.poster_request(
+            program=computed, round_=computed.current_round(), options=maps.PosterOptions()
+        )
+    folder = media / "posters" / str(computed.pk)
+    orphans = [folder / "poster-999-left-by-a-crash.svg", media / "posters" / "0" / "old.pdf"]
+    for orphan in orphans:
+        orphan.parent.mkdir(parents=True, exist_ok=True)
+        orphan.write_bytes(b"names")
+    # Files just written may belong to a poster being finished: the sweep waits an hour.
+    assert poster_files.posters_sweep() == {"posters": 0, "files": 0}
+    monkeypatch.setattr(poster_files, "_older_than", lambda name, *, seconds: True)
+    assert poster_files.posters_sweep(keep=1) == {"posters": 2, "files": 2}
+    (kept,) = Poster.objects.all()
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        name.rsplit("/", 1)[1] for name in (kept.pdf.name, kept.svg.name)
+    )
+    assert not any(orphan.exists() for orphan in orphans)
+
+
+def test_poster_and_run_tasks_are_registered_under_their_names():
+    # Beat and other processes send them by these names.
+    names = {
+        "networkmaps.poster_render",
+        "networkmaps.posters_sweep",
+        "networkmaps.metric_run_execute",
+    }
+    assert names <= set(celery_app.tasks)
+    assert tasks.posters_sweep.name == "networkmaps.posters_sweep"
