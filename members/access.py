@@ -7,6 +7,7 @@ holds no (suitable) role in is a 404, so its existence is never confirmed.
 
 from __future__ import annotations
 
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from members.models import Member, Program, ProgramRole
@@ -66,3 +67,19 @@ def name_visible_to(
             return True
         member = member.visibility
     return member == Member.Visibility.MEMBERS
+
+
+def members_named_to(
+    viewer_role: str | None, members: QuerySet[Member], *, viewer_member_id: int | None = None
+) -> QuerySet[Member]:
+    """`members` narrowed to those `name_visible_to` lets this viewer see by name, as a query.
+
+    The same rule as above, for pages that search or list people by name (the survey
+    roster): a row this leaves out must not be found by its name, title, organisation or id.
+    """
+    if viewer_role == ProgramRole.Role.STAFF:
+        return members
+    named = Q(visibility=Member.Visibility.MEMBERS)
+    if viewer_member_id is not None:
+        named |= Q(pk=viewer_member_id)
+    return members.filter(named)

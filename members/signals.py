@@ -1,15 +1,18 @@
 """The documented seams from members (what people report) to networkmaps (what is computed).
 
 members never imports networkmaps. When something members owns changes in a way the
-computed side must follow, members sends one of these signals, after the transaction
-commits, and networkmaps' receivers (networkmaps/receivers.py) call one service each:
+computed side must follow, members sends one of these signals, and networkmaps' receivers
+(networkmaps/receivers.py) call one service each:
 
-- `network_changed(program_id, round_ids, reason)`: the ties that count for these rounds
-  changed (round_ids None = every round of the program). Receiver: queue a metric run
-  per round.
+- `network_changed(program_id, round_ids, reason)`: sent after the transaction commits: the
+  ties that count for these rounds changed (round_ids None = every round of the program).
+  Receiver: queue a metric run per round.
 - `member_erased(program_id, member_id)`: a member is being erased. Sent INSIDE the erasing
   transaction, so computed rows that could name them go in the same commit; receivers
   delete stored files that name them once it commits.
+- `member_consent_changed(program_id, member_id, visibility)`: a member now hides their
+  name from everyone but staff. Sent INSIDE the transaction that records the choice, like
+  `member_erased`; receivers drop stored files (posters) drawn when the name was shown.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from django.dispatch import Signal
 
 network_changed = Signal()
 member_erased = Signal()
+member_consent_changed = Signal()
 
 _PENDING = "netlead_network_changes"
 
@@ -75,3 +79,10 @@ def _flush(connection) -> None:
 def member_erased_send(*, program_id: int, member_id: int) -> None:
     """Say, inside the erasing transaction, that this member must leave no trace downstream."""
     member_erased.send(sender=None, program_id=program_id, member_id=member_id)
+
+
+def member_consent_changed_send(*, program_id: int, member_id: int, visibility: str) -> None:
+    """Say, inside the transaction recording it, that this member hid their name."""
+    member_consent_changed.send(
+        sender=None, program_id=program_id, member_id=member_id, visibility=visibility
+    )

@@ -12,7 +12,9 @@ from django.views.decorators.http import require_POST
 
 from members.access import STAFF, member_for_user, program_for_user
 from members.models import AuditEvent
-from members.privacy import services as privacy
+from members.privacy import consent, erasure, own_data
+from members.privacy import invitations as invites  # the module: two views share its names
+from members.privacy.audit import audit_record
 from members.privacy.forms import AcceptInvitationForm, InvitationForm, MemberSettingsForm
 
 
@@ -22,7 +24,7 @@ def my_settings(request, slug):
     program, member = member_for_user(request, slug)
     form = MemberSettingsForm(request.POST)
     if form.is_valid():
-        privacy.member_settings_update(member=member, **form.cleaned_data)
+        consent.member_settings_update(member=member, **form.cleaned_data)
         messages.success(request, "Your choices are saved.")
     else:
         messages.error(request, "Please choose who may see you by name.")
@@ -33,7 +35,7 @@ def my_settings(request, slug):
 @require_POST
 def my_tie_remove(request, slug, relationship_id):
     program, member = member_for_user(request, slug)
-    if privacy.member_tie_remove(member=member, relationship_id=relationship_id):
+    if own_data.member_tie_remove(member=member, relationship_id=relationship_id):
         messages.success(request, "The tie is removed.")
     else:
         messages.error(request, "That is not a tie you reported.")
@@ -43,14 +45,14 @@ def my_tie_remove(request, slug, relationship_id):
 @login_required
 def my_data(request, slug):
     program, member = member_for_user(request, slug)
-    privacy.audit_record(
+    audit_record(
         program=program,
         actor=request.user,
         action=AuditEvent.Action.DATA_DOWNLOAD,
         target=f"member #{member.pk}",
     )
     response = JsonResponse(
-        privacy.member_data_export(member=member), json_dumps_params={"indent": 2}
+        own_data.member_data_export(member=member), json_dumps_params={"indent": 2}
     )
     response["Content-Disposition"] = 'attachment; filename="my-netlead-data.json"'
     return response
@@ -64,7 +66,7 @@ def member_erase(request, slug, member_id):
     if request.POST.get("confirm") != "erase":
         messages.error(request, "Type “erase” to confirm.")
         return redirect("networkmaps:member-page", slug=program.slug, member_id=member.pk)
-    privacy.member_erase(member=member, actor=request.user)
+    erasure.member_erase(member=member, actor=request.user)
     messages.success(request, "The member and every tie touching them are erased.")
     return redirect("members:program-detail", slug=program.slug)
 
@@ -74,11 +76,11 @@ def invitations(request, slug):
     program = program_for_user(request, slug, roles=STAFF)
     form = InvitationForm(request.POST or None, program=program)
     if request.method == "POST" and form.is_valid():
-        invitation, token = privacy.invitation_create(
+        invitation, token = invites.invitation_create(
             program=program, invited_by=request.user, **form.cleaned_data
         )
         link = request.build_absolute_uri(reverse("invitation-accept", args=[token]))
-        privacy.invitation_send(invitation=invitation, link=link)
+        invites.invitation_send(invitation=invitation, link=link)
         messages.success(request, f"Invitation sent to {invitation.email}.")
         return redirect("members:invitations", slug=program.slug)
     return render(
@@ -96,8 +98,8 @@ def invitation_accept(request, token):
     """Public: the emailed link. Signed-in users with the invited email accept directly;
     others create their account here (its email is the invited one)."""
     try:
-        invitation = privacy.invitation_from_token(token)
-    except privacy.InvitationError as exc:
+        invitation = invites.invitation_from_token(token)
+    except invites.InvitationError as exc:
         return render(request, "members/invitation_invalid.html", {"reason": str(exc)}, status=410)
     form = AcceptInvitationForm(request.POST or None)
     if request.method == "POST":
@@ -106,8 +108,8 @@ def invitation_accept(request, token):
             user = _account_for(invitation, form)
         if user is not None:
             try:
-                privacy.invitation_accept(token=token, user=user)
-            except privacy.InvitationError as exc:
+                invites.invitation_accept(token=token, user=user)
+            except invites.InvitationError as exc:
                 return render(
                     request, "members/invitation_invalid.html", {"reason": str(exc)}, status=410
                 )

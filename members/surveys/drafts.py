@@ -6,7 +6,7 @@ The draft is plain JSON kept on the invitation (see members.surveys.services).
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,7 +18,7 @@ from members.models import (
     SurveyInvitation,
 )
 from members.surveys.errors import AnswerInvalid, SurveyClosed
-from members.surveys.roster import survey_roster
+from members.surveys.roster import roster_for_respondent
 
 MAX_KNOWN = 200
 MAX_MEET = 30
@@ -45,7 +45,8 @@ def answers_open(*, invitation: SurveyInvitation, now: datetime.datetime | None 
 
 
 def _previous_answers(invitation: SurveyInvitation) -> dict:
-    """The member's ties of the previous round, to people still on the roster, as a draft."""
+    """The member's ties of the previous round, as a draft, to people still on the roster
+    whom the member may see by name (others they can type in as not listed)."""
     survey = invitation.survey
     previous = survey.round.previous()
     answers = {"known": [], "meet": [], "unlisted": []}
@@ -54,7 +55,7 @@ def _previous_answers(invitation: SurveyInvitation) -> dict:
     asked = set(survey.relationship_types.values_list("pk", flat=True))
     ties = (
         Relationship.objects.filter(round=previous, source_id=invitation.member_id)
-        .filter(target__in=survey_roster(survey=survey), type_id__in=asked)
+        .filter(target__in=roster_for_respondent(invitation=invitation), type_id__in=asked)
         .order_by("target__name", "target_id", "type_id")
         .values_list("target_id", "type_id", "strength")
     )
@@ -104,14 +105,16 @@ def answers_normalised(answers: dict | None) -> dict:
     return answers
 
 
-def _roster_member(survey: Survey, invitation: SurveyInvitation, member_id) -> Member:
+def _roster_member(invitation: SurveyInvitation, member_id) -> Member:
     try:
         member_id = int(member_id)
     except (TypeError, ValueError) as exc:
         raise AnswerInvalid("Pick a person from the list.") from exc
     if member_id == invitation.member_id:
         raise AnswerInvalid("You cannot name yourself — pick the people you know.")
-    member = survey_roster(survey=survey).filter(pk=member_id).first()
+    # The same list the respondent searches: a hidden person's id is refused like any
+    # id that is not on the list, so a pick never confirms who is behind it.
+    member = roster_for_respondent(invitation=invitation).filter(pk=member_id).first()
     if member is None:
         raise AnswerInvalid("That person is not on this survey's list of people.")
     return member
@@ -124,7 +127,7 @@ def answer_pick(
     picked: list[Member] = []
 
     def change(answers: dict, survey: Survey) -> None:
-        member = _roster_member(survey, invitation, member_id)
+        member = _roster_member(invitation, member_id)
         picked.append(member)
         known = [k for k in answers["known"] if k["member"] != member.pk]
         meet = [m for m in answers["meet"] if m != member.pk]
@@ -219,3 +222,45 @@ def answers_problems(*, invitation: SurveyInvitation, names: dict[int, str]) -> 
         if entry.get("strength") not in range(1, 6):
             problems.append(f"Say how well you know {name} (1–5).")
     return problems
+
+
+def drafts_person_remove(
+    *,
+    program_id: int,
+    member_id: int,
+    names: Iterable[str] = (),
+    names_by_invitation: Mapping[int, Iterable[str]] | None = None,
+) -> int:
+    """Take a person out of every other member's draft in the program: their picks and
+    wishes to meet them (by id) and people typed in under `names` (any draft) or under
+    `names_by_invitation` (that invitation's draft only). Returns how many drafts changed.
+
+    What is left stays a draft the member can submit: nothing it names is gone. Runs in
+    the caller's transaction, with the drafts locked so a save in flight is not lost."""
+    every = {_folded(n) for n in names if n}
+    by_invitation = {k: {_folded(n) for n in v} for k, v in (names_by_invitation or {}).items()}
+    drafts = (
+        SurveyInvitation.objects.select_for_update()
+        .filter(survey__program_id=program_id)
+        .exclude(member_id=member_id)
+        .exclude(answers={})
+        .only("pk", "answers")
+    )
+    changed = 0
+    for invitation in drafts:
+        typed = every | by_invitation.get(invitation.pk, set())
+        answers = answers_normalised(invitation.answers)
+        kept = {
+            "known": [k for k in answers["known"] if k.get("member") != member_id],
+            "meet": [m for m in answers["meet"] if m != member_id],
+            "unlisted": [u for u in answers["unlisted"] if _folded(u.get("name")) not in typed],
+        }
+        if all(kept[key] == answers[key] for key in kept):
+            continue
+        SurveyInvitation.objects.filter(pk=invitation.pk).update(answers=answers | kept)
+        changed += 1
+    return changed
+
+
+def _folded(name: str | None) -> str:
+    return " ".join((name or "").split()).casefold()

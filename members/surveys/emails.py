@@ -16,7 +16,7 @@ from members.models import (
     Survey,
     SurveyInvitation,
 )
-from members.privacy.services import audit_record
+from members.privacy.audit import audit_record
 from members.surveys.drafts import _survey_open_check
 
 

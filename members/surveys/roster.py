@@ -1,4 +1,11 @@
-"""Who is on a survey's roster, and searching it as a respondent."""
+"""Who is on a survey's roster, and what of it a respondent may see and search.
+
+A respondent holds a personal link and no sign-in, so the one visibility rule treats them
+as a viewer without a role: they find, see and pick only people who chose to be seen by
+name by other members. Someone who chose "staff only" is not listed, found or pickable
+(by name, title, organisation, cohort or id); a respondent who knows them types them in
+as a person who is not on the list, and staff merge that entry into the member.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +13,7 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from members.access import members_named_to
 from members.models import (
     Member,
     Survey,
@@ -21,6 +29,13 @@ def survey_roster(*, survey: Survey) -> QuerySet[Member]:
         member_id=OuterRef("pk"), cohort__surveys=survey
     )
     return Member.objects.filter(program_id=survey.program_id).filter(Exists(in_cohorts))
+
+
+def roster_for_respondent(*, invitation: SurveyInvitation) -> QuerySet[Member]:
+    """The roster as the respondent behind this invitation's link may see it: the people
+    they may see by name, themselves left out (they cannot name themselves)."""
+    roster = survey_roster(survey=invitation.survey).exclude(pk=invitation.member_id)
+    return members_named_to(None, roster)
 
 
 @dataclass
@@ -42,12 +57,9 @@ def roster_search(
     organisation_id: str | int | None = None,
     offset: int = 0,
 ) -> RosterPage:
-    """Roster members matching every word of `query` (name, title or organisation)."""
-    people = (
-        survey_roster(survey=invitation.survey)
-        .exclude(pk=invitation.member_id)
-        .select_related("organisation")
-    )
+    """Roster members the respondent may see, matching every word of `query` (name,
+    title or organisation)."""
+    people = roster_for_respondent(invitation=invitation).select_related("organisation")
     for word in query.split()[:6]:
         people = people.filter(
             Q(name__icontains=word)

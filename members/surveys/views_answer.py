@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from members.access import members_named_to
 from members.models import Member
 from members.surveys import drafts, errors, links, roster, submit
 from members.surveys.forms import ratings_from_post
@@ -41,7 +42,10 @@ def _answer_context(request, invitation, **extra) -> dict:
     survey = invitation.survey
     answers = drafts.answers_normalised(invitation.answers)
     ids = [k["member"] for k in answers["known"]] + answers["meet"]
-    people = Member.objects.select_related("organisation").in_bulk(ids)
+    # Only people the respondent may see by name; a pick of someone who has hidden their
+    # name since is taken out of drafts by their consent change (members/privacy/consent.py).
+    people = members_named_to(None, Member.objects.filter(program_id=survey.program_id))
+    people = people.select_related("organisation").in_bulk(ids)
     return {
         "invitation": invitation,
         "survey": survey,
@@ -88,9 +92,9 @@ def survey_answer(request, invitation):
     """Step 1: find and pick the people you know."""
     drafts.answers_open(invitation=invitation)
     survey = invitation.survey
-    people = roster.survey_roster(survey=survey)
+    people = roster.roster_for_respondent(invitation=invitation)
     context = _answer_context(request, invitation) | _roster_context(request, invitation)
-    context["roster_size"] = people.count()
+    context["roster_size"] = people.count() + 1  # the list includes the respondent
     context["cohorts"] = survey.cohorts.all()
     context["organisations"] = (
         survey.program.organisations.filter(members__in=people).distinct().order_by("name")

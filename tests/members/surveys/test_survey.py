@@ -12,6 +12,7 @@ from django.utils import timezone
 from members.models import (
     AuditEvent,
     IntroductionRequest,
+    Member,
     Relationship,
     SurveyInvitation,
     SurveySettings,
@@ -65,19 +66,24 @@ def make_world(*, per_cohort: int = 5) -> World:
         CohortFactory(program=program, year=2022),
     )
     org = OrganisationFactory(program=program, name="Tidewater Trust")
+    # Everyone here chose to be seen by name, so respondents can find and pick them; the
+    # staff-only case has its own tests below.
+    listed = Member.Visibility.MEMBERS
     cohort_a = [
-        MemberFactory(program=program, name=f"Ada {i}", organisation=org, sector="health")
+        MemberFactory(
+            program=program, name=f"Ada {i}", organisation=org, sector="health", visibility=listed
+        )
         for i in range(per_cohort)
     ]
     cohort_b = [
-        MemberFactory(program=program, name=f"Bea {i}", sector="education")
+        MemberFactory(program=program, name=f"Bea {i}", sector="education", visibility=listed)
         for i in range(per_cohort)
     ]
     for m in cohort_a:
         m.cohorts.add(first)
     for m in cohort_b:
         m.cohorts.add(second)
-    outsider = MemberFactory(program=program, name="Oscar Outside")
+    outsider = MemberFactory(program=program, name="Oscar Outside", visibility=listed)
     knows = RelationshipTypeFactory(program=program, name="knows")
     advice = RelationshipTypeFactory(program=program, name="seeks advice from", directed=True)
     baseline = RoundFactory(program=program, name="Baseline", observed_on=datetime.date(2024, 3, 1))
@@ -314,7 +320,10 @@ def test_roster_search_matches_every_word_and_filters(client, world, django_asse
 def test_roster_search_pages_through_a_large_roster(world):
     cohort = world.cohort_a[0].cohorts.get()
     extra = MemberFactory.create_batch(
-        45, program=world.program, name=factory.Sequence(lambda n: f"Zed Person {n:03d}")
+        45,
+        program=world.program,
+        name=factory.Sequence(lambda n: f"Zed Person {n:03d}"),
+        visibility=Member.Visibility.MEMBERS,
     )
     cohort.members.add(*extra)
     invitation = world.invitation(world.cohort_a[0])

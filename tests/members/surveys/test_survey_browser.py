@@ -39,6 +39,8 @@ def roster_program():
             email=f"p{i}@example.org",
             title="Director" if i % 3 else "Organiser",
             organisation=orgs[i % len(orgs)],
+            # Chose to be seen by name: only such people are listed to respondents.
+            visibility=Member.Visibility.MEMBERS,
         )
         for i, name in enumerate(names)
     )

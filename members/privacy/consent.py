@@ -1,0 +1,40 @@
+"""A member's own consent: who may see them by name, and whether they want introductions.
+
+Only the member changes these (their settings form); staff forms and the API leave them
+alone, so "chosen by them on …" is true. Whatever must follow a change of mind is reached
+from here: their picks leave other members' drafts and, through `member_consent_changed`,
+stored posters that named them go.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from members.access import name_visible_to
+from members.models import Member
+from members.signals import member_consent_changed_send
+from members.surveys.drafts import drafts_person_remove
+
+
+@transaction.atomic
+def member_settings_update(
+    *, member: Member, visibility: str, accepts_introductions: bool
+) -> Member:
+    """A member's own choices: who sees them by name, whether they want introductions."""
+    before = Member.objects.select_for_update().values_list("visibility", flat=True)
+    was = before.get(pk=member.pk)
+    Member.objects.filter(pk=member.pk).update(
+        visibility=visibility,
+        accepts_introductions=accepts_introductions,
+        consent_recorded_at=timezone.now(),
+    )
+    member.refresh_from_db()
+    if visibility != was and not name_visible_to(None, visibility):
+        # Respondents find only people they may see by name; a pick made before the
+        # change would show this name on their survey pages, so it goes.
+        drafts_person_remove(program_id=member.program_id, member_id=member.pk)
+        member_consent_changed_send(
+            program_id=member.program_id, member_id=member.pk, visibility=visibility
+        )
+    return member
