@@ -1,3 +1,5 @@
+"""Template filters that print metric values and their changes the way staff read them."""
+
 from django import template
 
 register = template.Library()

@@ -1,3 +1,5 @@
+"""Forms of the weaving queue (what staff decided about a pair) and the convening mixer."""
+
 from django import forms
 
 from networkmaps.models import PairDecision
