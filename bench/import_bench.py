@@ -1,4 +1,4 @@
-"""Time a spreadsheet import of 100k ties (members/imports.py) against the configured database.
+"""Time a spreadsheet import of 100k ties (members/imports/) against the configured database.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/netlead .venv/bin/python bench/import_bench.py
     .venv/bin/python bench/import_bench.py --members 5000 --ties 100000 --xlsx
@@ -33,7 +33,7 @@ from django.db import connection  # noqa: E402
 
 from members.demo import seed as services
 from members.imports import read as importers
-from members.imports.plan import network_import  # noqa: E402
+from members.imports.services import network_import  # noqa: E402
 from members.models import Program, Round  # noqa: E402
 from netlead.celery import app as celery_app  # noqa: E402
 

@@ -1,33 +1,24 @@
-"""Import a program's network from spreadsheets: all of it or nothing, one import at a time.
+"""What an import would change: the file's rows matched against the program, in memory.
 
-`members/importers.py` reads the files into plain rows; this module matches them against the
-program (members by external id, then email, then exact name), works out what would be
-created, updated or left unchanged, and writes it with bulk statements in one transaction.
+Members are matched by external id, then email, then exact name; organisations, cohorts,
+relationship types and rounds by name (any case). The plan lists what would be created,
+updated or left unchanged, with a problem for every row that cannot be imported;
+members/imports/write.py writes it.
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
-import json
 import re
 from collections import defaultdict
-from contextlib import ExitStack
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from pathlib import Path
-from typing import BinaryIO
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from members.imports import read as importers
-from members.imports.read import Limits, Problem
+from members.imports import read
+from members.imports.read import Problem
+from members.imports.report import ImportReport
 from members.models import (
-    AuditEvent,
     Cohort,
     Member,
     Organisation,
@@ -36,196 +27,17 @@ from members.models import (
     RelationshipType,
     Round,
 )
-from members.privacy.services import audit_record
-from members.signals import network_changed_send
+from members.ties import DEFAULT_STRENGTH, SELF_TIE
 
 DEFAULT_TYPE = "knows"
-DEFAULT_STRENGTH = 3
-EXAMPLES = 100  # changes listed in words per kind; the counts are always complete
-KINDS = (
-    "organisations",
-    "cohorts",
-    "relationship types",
-    "rounds",
-    "members",
-    "cohort memberships",
-    "ties",
-)
 MEMBER_TEXT_FIELDS = ("name", "external_id", "email", "title", "sector", "region")
-BATCH = 5000
-
-ImportFile = str | Path | BinaryIO
 
 
-@dataclass
-class Tally:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    examples: list[str] = field(default_factory=list)
-
-    @property
-    def unlisted(self) -> int:
-        return self.created + self.updated - len(self.examples)
-
-    def count(self, action: str, example: str = "") -> None:
-        setattr(self, action, getattr(self, action) + 1)
-        if example and action != "unchanged" and len(self.examples) < EXAMPLES:
-            self.examples.append(example)
-
-
-@dataclass
-class ImportReport:
-    """What an import did (or, for a dry run, would do), and every problem that stopped it."""
-
-    program: str
-    dry_run: bool
-    convention: str = ""
-    tallies: dict[str, Tally] = field(default_factory=lambda: {kind: Tally() for kind in KINDS})
-    problems: list[Problem] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    written: bool = False
-    # Confirming a preview found different changes (someone changed the program meanwhile).
-    changed_since_preview: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems and not self.changed_since_preview
-
-    @property
-    def changes(self) -> bool:
-        return any(t.created or t.updated for t in self.tallies.values())
-
-    def fingerprint(self) -> str:
-        """Identifies exactly what would change, so a confirmed preview imports just that."""
-        body = {
-            kind: [t.created, t.updated, t.unchanged, t.examples]
-            for kind, t in self.tallies.items()
-        }
-        return hashlib.sha256(json.dumps([self.convention, body]).encode()).hexdigest()
-
-    def headline(self) -> str:
-        """What changed, in one line: "members 3 new, 1 updated; ties 120 new"."""
-        parts = []
-        for kind, tally in self.tallies.items():
-            said = [
-                f"{n} {word}"
-                for n, word in ((tally.created, "new"), (tally.updated, "updated"))
-                if n
-            ]
-            if said:
-                parts.append(f"{kind} {', '.join(said)}")
-        return "; ".join(parts) or "nothing to change"
-
-    def summary(self) -> list[str]:
-        lines = []
-        for kind, tally in self.tallies.items():
-            if tally.created or tally.updated or tally.unchanged:
-                lines.append(
-                    f"{kind}: {tally.created} new, {tally.updated} updated, "
-                    f"{tally.unchanged} unchanged"
-                )
-        return lines
-
-
-def network_import(
-    *,
-    program: Program,
-    members_file: ImportFile,
-    ties_file: ImportFile | None = None,
-    round_name: str | None = None,
-    dry_run: bool = False,
-    user: AbstractBaseUser | None = None,
-    expected_fingerprint: str | None = None,
-    limits: Limits | None = None,
-) -> ImportReport:
-    """Import members (and ties) from spreadsheet files into `program`, or nothing at all.
-
-    Files are paths or open binary files (an uploaded file works). Ties without a round go
-    into `round_name` (created if new) or the program's current round. The program row is
-    locked for the whole import, so two imports into one program run one after the other.
-    With any problem, or `dry_run`, the transaction is rolled back and the report says what
-    would have changed. With `expected_fingerprint` (from a preview's report) nothing is
-    written unless the changes are still exactly those previewed.
-    """
-    report = ImportReport(program=program.slug, dry_run=dry_run)
-    with ExitStack() as stack:
-        members_upload = _upload(members_file, stack)
-        ties_upload = _upload(ties_file, stack) if ties_file is not None else None
-        parsed = importers.read_network(members=members_upload, ties=ties_upload, limits=limits)
-    report.convention = parsed.convention
-    report.problems += parsed.problems
-    report.notes += parsed.notes
-    if parsed.members is None:
-        return report
-
-    try:
-        with transaction.atomic():
-            # Imports into one program queue up here; the lock ends with the transaction.
-            program = Program.objects.select_for_update().get(pk=program.pk)
-            plan = _Plan(program=program, report=report, round_name=(round_name or "").strip())
-            plan.members(parsed.members)
-            if parsed.ties is not None:
-                plan.ties(parsed.ties)
-            report.problems.sort(key=_problem_order(parsed))
-            if report.problems:
-                transaction.set_rollback(True)
-                return report
-            if expected_fingerprint and expected_fingerprint != report.fingerprint():
-                report.changed_since_preview = True
-                transaction.set_rollback(True)
-                return report
-            # A dry run writes too, then rolls back: the preview meets the same constraints.
-            plan.write()
-            if dry_run:
-                transaction.set_rollback(True)
-                return report
-            report.written = True
-            audit_record(
-                program=program,
-                actor=user,
-                action=AuditEvent.Action.IMPORT,
-                target=str(getattr(members_file, "name", "members file"))[:120],
-            )
-            if report.changes:
-                requested_by = f"import by {user.get_username()}" if user else "import"
-                network_changed_send(program_id=program.pk, round_ids=None, reason=requested_by)
-    except DatabaseError as exc:
-        report.written = False
-        report.problems.append(
-            Problem("database", f"refused the import ({exc}); nothing was written.")
-        )
-    return report
-
-
-def _upload(file: ImportFile, stack: ExitStack) -> importers.Upload:
-    if isinstance(file, (str, Path)):
-        path = Path(file)
-        return importers.Upload(path.name, stack.enter_context(path.open("rb")))
-    if hasattr(file, "seek"):
-        file.seek(0)
-    return importers.Upload(Path(getattr(file, "name", "") or "upload").name, file)
-
-
-def _problem_order(parsed: importers.ParsedNetwork):
-    files = [
-        parsed.members.label if parsed.members else "",
-        parsed.ties.label if parsed.ties else "",
-    ]
-
-    def order(problem: Problem) -> tuple[int, bool, int]:
-        position = files.index(problem.file) if problem.file in files else len(files)
-        # A GEXF or GraphML file holds both: its nodes come before its edges.
-        return position, problem.unit == "edge", problem.row or 0
-
-    return order
-
-
-class _Plan:
+class Plan:
     """The changes an import makes, worked out in memory from the rows and the program.
 
     Rows that exist are keyed by their database id; rows this import would create are keyed
-    by negative numbers (-1, -2 …) until `write` gives them ids.
+    by negative numbers (-1, -2 …) until members/imports/write.py gives them ids.
     """
 
     def __init__(self, *, program: Program, report: ImportReport, round_name: str) -> None:
@@ -241,7 +53,7 @@ class _Plan:
         self.member_updates: dict[int, dict] = {}
         self.new_memberships: list[tuple[int, int]] = []
         self.new_ties: list[tuple[int, int, int, int, int]] = []
-        self.tie_updates: dict[int, list[int]] = defaultdict(list)
+        self.tie_updates: dict[int, int] = {}  # tie id → new strength
         self.directed: dict[int, bool] = {}
         self.default_round: int | None = None
         self.default_round_known = False
@@ -297,7 +109,7 @@ class _Plan:
 
     # --- members -------------------------------------------------------------------------
 
-    def members(self, sheet: importers.MemberSheet) -> None:
+    def members(self, sheet: read.MemberSheet) -> None:
         self.member_unit = unit = sheet.unit
         rows = Member.objects.filter(program=self.program).values_list(
             "id",
@@ -332,7 +144,7 @@ class _Plan:
 
         rows_of_member: dict[int, int] = {}
         claimed: dict[tuple[str, str], int] = {}
-        memberships: list[tuple[int, int, importers.MemberRow]] = []
+        memberships: list[tuple[int, int, read.MemberRow]] = []
         for row in sheet.rows:
             if not self._member_row_valid(sheet, row):
                 continue
@@ -405,7 +217,7 @@ class _Plan:
                         "created", f"{name} joins {cohort_name} ({unit} {row.row})"
                     )
 
-    def _member_row_valid(self, sheet: importers.MemberSheet, row: importers.MemberRow) -> bool:
+    def _member_row_valid(self, sheet: read.MemberSheet, row: read.MemberRow) -> bool:
         valid = True
         if not (row.name or row.email or row.external_id):
             self._problem(sheet, row, "name", "is empty, and so are email and ID.")
@@ -430,7 +242,7 @@ class _Plan:
                 valid = False
         return valid
 
-    def _claim(self, sheet, row: importers.MemberRow, claimed: dict, email: str) -> bool:
+    def _claim(self, sheet, row: read.MemberRow, claimed: dict, email: str) -> bool:
         """Each ID, each email, and each name given without either, belongs to one row."""
         keys = [("external_id", row.external_id), ("email", email)]
         if not row.external_id and not email:
@@ -448,7 +260,7 @@ class _Plan:
                 claimed[column, value] = row.row
         return True
 
-    def _member_new(self, row: importers.MemberRow) -> int:
+    def _member_new(self, row: read.MemberRow) -> int:
         state = {
             "name": row.name,
             "external_id": row.external_id,
@@ -465,7 +277,7 @@ class _Plan:
         self.tallies["members"].count("created", f"{row.name} ({self.member_unit} {row.row})")
         return pk
 
-    def _member_update(self, pk: int, row: importers.MemberRow) -> None:
+    def _member_update(self, pk: int, row: read.MemberRow) -> None:
         state = self.member_state[pk]
         changes = {name: getattr(row, name) for name in MEMBER_TEXT_FIELDS if getattr(row, name)}
         if row.email.lower() == state["email"].lower():
@@ -494,9 +306,9 @@ class _Plan:
 
     # --- ties ----------------------------------------------------------------------------
 
-    def ties(self, sheet: importers.TieSheet) -> None:
+    def ties(self, sheet: read.TieSheet) -> None:
         self.tie_unit = sheet.unit
-        directory = importers.Directory()
+        directory = read.Directory()
         for pk, state in self.member_state.items():
             directory.add(
                 pk, name=state["name"], email=state["email"], external_id=state["external_id"]
@@ -524,7 +336,7 @@ class _Plan:
                     sheet,
                     tie,
                     "target",
-                    f"is {tie.source} again; a member cannot have a tie to themselves.",
+                    f"is {tie.source} again; {SELF_TIE[0].lower()}{SELF_TIE[1:]}",
                 )
                 continue
             round_key = self.round(tie.round) if tie.round else self._default_round(sheet)
@@ -540,7 +352,7 @@ class _Plan:
             return  # Counting ties would only describe an import that cannot happen.
         self._compare_ties(resolved)
 
-    def _default_round(self, sheet: importers.TieSheet) -> int | None:
+    def _default_round(self, sheet: read.TieSheet) -> int | None:
         """The round for ties that do not name one: the one asked for, else the current one."""
         if not self.default_round_known:
             self.default_round_known = True
@@ -620,7 +432,7 @@ class _Plan:
             elif strength is None or strength == found[1]:
                 tally.count("unchanged")
             else:
-                self.tie_updates[strength].append(found[0])
+                self.tie_updates[found[0]] = strength
                 tally.count(
                     "updated", self._tie_said(tie, f"strength {found[1]} → {strength}", row)
                 )
@@ -633,74 +445,6 @@ class _Plan:
             f"({self.names[RelationshipType][type_key]}, {self.names[Round][round_key]}): "
             f"{change} ({self.tie_unit} {row})"
         )
-
-    # --- writing -------------------------------------------------------------------------
-
-    def write(self) -> None:
-        """Write the plan with bulk statements (new rows get their ids back from the insert)."""
-        ids: dict[type, dict[int, int]] = defaultdict(dict)
-
-        def resolve(model: type, key: int | None) -> int | None:
-            return ids[model][key] if key is not None and key < 0 else key
-
-        if self.new[Round] and self.program.current_round() is None:
-            self.new[Round][-1].is_current = True  # the program's first round becomes current
-        for model in (Organisation, Cohort, RelationshipType, Round):
-            created = model.objects.bulk_create(self.new[model])
-            ids[model] = {-position: row.pk for position, row in enumerate(created, start=1)}
-
-        new_members = [
-            Member(
-                program=self.program,
-                **{**state, "organisation_id": resolve(Organisation, state["organisation_id"])},
-            )
-            for state in self.new[Member]
-        ]
-        Member.objects.bulk_create(new_members, batch_size=2000)
-        ids[Member] = {-position: m.pk for position, m in enumerate(new_members, start=1)}
-
-        now = timezone.now()
-        by_fields: dict[tuple[str, ...], list[Member]] = defaultdict(list)
-        for pk, changes in self.member_updates.items():
-            if "organisation_id" in changes:
-                changes["organisation_id"] = resolve(Organisation, changes["organisation_id"])
-            by_fields[tuple(sorted(changes))].append(Member(pk=pk, updated_at=now, **changes))
-        for fields, members in by_fields.items():
-            Member.objects.bulk_update(members, [*fields, "updated_at"], batch_size=1000)
-
-        Membership = Member.cohorts.through
-        Membership.objects.bulk_create(
-            (
-                Membership(member_id=resolve(Member, m), cohort_id=resolve(Cohort, c))
-                for m, c in self.new_memberships
-            ),
-            batch_size=BATCH,
-        )
-        _rows_insert(
-            Relationship,
-            [
-                {
-                    "program_id": self.program.pk,
-                    "source_id": resolve(Member, source),
-                    "target_id": resolve(Member, target),
-                    "type_id": resolve(RelationshipType, type_key),
-                    "round_id": resolve(Round, round_key),
-                    "strength": strength,
-                    "origin": Relationship.Origin.IMPORT.value,
-                    "created_at": now,
-                    "updated_at": now,
-                }
-                for source, target, type_key, round_key, strength in self.new_ties
-            ],
-        )
-        # At most five strengths: one UPDATE per strength (and batch) beats a CASE per row.
-        for strength, pks in self.tie_updates.items():
-            for start in range(0, len(pks), BATCH):
-                Relationship.objects.filter(pk__in=pks[start : start + BATCH]).update(
-                    strength=strength, updated_at=now
-                )
-
-    # -------------------------------------------------------------------------------------
 
     def _problem(self, sheet, row, column: str, message: str) -> None:
         header = sheet.columns.get(column) or column.replace("_", " ")
@@ -716,49 +460,7 @@ class _Plan:
         self.report.problems.append(Problem(sheet.label, message, row.row, header, sheet.unit))
 
 
-def _rows_insert(model: type, rows: list[dict]) -> None:
-    """Insert rows (field attname → value) that need no ids back.
-
-    On PostgreSQL this is one COPY, five times faster than Django's INSERTs for 100k ties
-    (the issue asks for 100k in 30 s, on busy machines too); elsewhere, or when a field the
-    rows leave out has no default, it is `bulk_create`.
-    """
-    if not rows:
-        return
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    missing = [f for f in fields if f.attname not in rows[0]]
-    if connection.vendor == "postgresql" and all(f.has_default() or f.null for f in missing):
-        defaults = {f.attname: f.get_default() for f in missing}
-        buffer = io.StringIO()
-        for row in rows:
-            values = row | defaults
-            buffer.write("\t".join(_copy_text(values[f.attname]) for f in fields) + "\n")
-        buffer.seek(0)
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-        table = connection.ops.quote_name(model._meta.db_table)
-        with connection.cursor() as cursor:
-            copy = getattr(cursor.cursor, "copy_expert", None)  # psycopg2's
-            if copy is not None:
-                copy(f"COPY {table} ({columns}) FROM STDIN", buffer)
-                return
-    model.objects.bulk_create((model(**row) for row in rows), batch_size=BATCH)
-
-
-def _copy_text(value) -> str:
-    """A value in PostgreSQL's COPY text format."""
-    if value is None:
-        return "\\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    if isinstance(value, (dict, list)):
-        value = json.dumps(value)
-    text = str(value)
-    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-
-
-def _contradicts(state: dict, row: importers.MemberRow) -> bool:
+def _contradicts(state: dict, row: read.MemberRow) -> bool:
     return bool(
         (row.external_id and state["external_id"] and state["external_id"] != row.external_id)
         or (row.email and state["email"] and state["email"].lower() != row.email.lower())

@@ -1,43 +1,37 @@
-"""The staff page for importing a network: upload, preview what would change, confirm.
+"""The staff page for importing a network: upload, watch the preview, confirm, watch the write.
 
-The preview is a dry run of the real import. The uploaded files wait for the confirmation
-in a folder of their own under MEDIA_ROOT/imports, named by a random token that travels
-signed (with the program, the user and what the preview showed), and are deleted when the
-import is confirmed or cancelled, or after STAGING_MAX_AGE.
+The upload becomes an ImportJob that a worker previews (a dry run of the real import) and,
+once confirmed, writes (members/imports/services.py); without a broker the worker's task
+runs inline, so the answer to the upload is the preview itself. Until then the page polls
+the job (`?job=<token>`, htmx) and shows its progress.
 """
 
 from __future__ import annotations
 
-import re
-import secrets
-import shutil
-import time
-from pathlib import Path
+from datetime import timedelta
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.shortcuts import redirect, render
-from django.utils.text import get_valid_filename
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from members.access import program_for_user
-from members.imports.plan import network_import as import_files
-from members.imports.read import MB, Limits
+from members.access import STAFF, program_for_user
+from members.imports import services, tasks
+from members.imports.read import MB
+from members.imports.report import ImportReport
+from members.imports.staging import STAGING_MAX_AGE
+from members.models import ImportJob
 
-STAGING_MAX_AGE = 2 * 60 * 60  # seconds a preview waits for its confirmation
-SIGNING_SALT = "members.network-import"
 SHOWN_PROBLEMS = 500
+EXPIRED = "This preview has expired or is not yours; upload the files again."
 
 
 def _max_file_bytes() -> int:
     return getattr(settings, "IMPORT_MAX_FILE_MB", 20) * MB
-
-
-def _staging_root() -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports"
 
 
 class ImportForm(forms.Form):
@@ -74,7 +68,7 @@ class ImportForm(forms.Form):
 @csrf_exempt
 @login_required
 def network_import(request, slug):
-    program = program_for_user(request, slug, roles={"staff"})
+    program = program_for_user(request, slug, roles=STAFF)
     too_large = 2 * _max_file_bytes() + MB
     if request.method == "POST" and int(request.META.get("CONTENT_LENGTH") or 0) > too_large:
         messages.error(request, f"The upload is too large: each file may be at most "
@@ -88,142 +82,105 @@ def network_import(request, slug):
 @csrf_protect
 def _network_import(request, program):
     if request.method != "POST":
+        if "job" in request.GET:
+            job = _job_for(request, program, request.GET["job"])
+            if job is None:
+                messages.error(request, EXPIRED)
+                return redirect("members:import", slug=program.slug)
+            return _job_page(request, program, job)
         return _page(request, program, ImportForm())
     if "token" in request.POST:
         return _confirm(request, program)
     form = ImportForm(request.POST, request.FILES)
     if not form.is_valid():
         return _page(request, program, form, status=400)
-    staged = _stage(form.cleaned_data)
-    return _preview(request, program, staged, round_name=form.cleaned_data["round_name"])
-
-
-def _preview(request, program, staged: Path, *, round_name: str):
-    report = import_files(
+    job = services.import_job_start(
         program=program,
-        round_name=round_name,
-        dry_run=True,
         user=request.user,
-        limits=Limits(file_bytes=_max_file_bytes()),
-        **_staged_files(staged),
+        members_file=form.cleaned_data["members_file"],
+        ties_file=form.cleaned_data.get("ties_file"),
+        round_name=form.cleaned_data["round_name"],
     )
-    token = None
-    if report.ok:
-        token = signing.dumps(
-            {
-                "folder": staged.name,
-                "program": program.pk,
-                "user": request.user.pk,
-                "round": round_name,
-                "fingerprint": report.fingerprint(),
-            },
-            salt=SIGNING_SALT,
-        )
-    else:
-        shutil.rmtree(staged, ignore_errors=True)
-    return _page(request, program, ImportForm(), report=report, token=token)
+    _run(job)
+    return _job_page(request, program, job)
 
 
 def _confirm(request, program):
-    staged, payload = _staged_folder(request, program)
-    if staged is None:
-        messages.error(request, "This preview has expired or is not yours; upload the files again.")
+    job = _job_for(request, program, request.POST.get("token", ""), waiting=True)
+    if job is None:
+        messages.error(request, EXPIRED)
         return redirect("members:import", slug=program.slug)
     if request.POST.get("action") == "cancel":
-        shutil.rmtree(staged, ignore_errors=True)
+        services.import_job_cancel(job=job)
         messages.info(request, "Import cancelled; nothing was changed.")
         return redirect("members:import", slug=program.slug)
-    report = import_files(
-        program=program,
-        round_name=payload["round"],
-        user=request.user,
-        expected_fingerprint=payload["fingerprint"],
-        limits=Limits(file_bytes=_max_file_bytes()),
-        **_staged_files(staged),
-    )
-    if report.changed_since_preview:
+    if not services.import_job_confirm(job=job):
+        messages.error(request, EXPIRED)
+        return redirect("members:import", slug=program.slug)
+    _run(job)
+    if job.status == ImportJob.Status.DONE:
+        messages.success(request, f"Imported: {ImportReport.from_json(job.report).headline()}.")
+        return redirect("members:program-detail", slug=program.slug)
+    if job.status == ImportJob.Status.PREVIEWED:
         messages.warning(
             request, "The program changed since your preview. Here is what the import would do now."
         )
-        return _preview(request, program, staged, round_name=payload["round"])
-    shutil.rmtree(staged, ignore_errors=True)
-    if not report.written:
-        return _page(request, program, ImportForm(), report=report, status=400)
-    messages.success(request, f"Imported: {report.headline()}.")
-    return redirect("members:program-detail", slug=program.slug)
+        return _job_page(request, program, job)
+    if job.status == ImportJob.Status.FAILED:
+        return _job_page(request, program, job, status=400)
+    # A worker is writing it: the job's page follows it.
+    return redirect(_job_url(program, job))
 
 
-def _page(request, program, form, *, report=None, token=None, status=200):
+def _run(job: ImportJob) -> None:
+    # Views run in autocommit (ATOMIC_REQUESTS is off), so the job row is committed already
+    # and a worker can find it. Without a broker the task runs here and now.
+    tasks.import_run.delay(job.pk)
+    job.refresh_from_db()
+
+
+def _job_for(request, program, token: str, *, waiting: bool = False) -> ImportJob | None:
+    """The requester's own job of this program; with `waiting`, only one whose preview is
+    still waiting for a confirmation."""
+    jobs = ImportJob.objects.filter(program=program, user=request.user, token=token)
+    if waiting:
+        cutoff = timezone.now() - timedelta(seconds=STAGING_MAX_AGE)
+        jobs = jobs.filter(status=ImportJob.Status.PREVIEWED, created_at__gte=cutoff)
+    return jobs.first() if token else None
+
+
+def _job_page(request, program, job: ImportJob, *, status: int = 200):
+    report = ImportReport.from_json(job.report) if job.report else None
     context = {
+        "job": job,
+        "job_url": _job_url(program, job),
+        "report": report,
+        "token": job.token if job.status == ImportJob.Status.PREVIEWED else None,
+    }
+    if request.headers.get("HX-Request"):
+        context |= {"program": program} | _problems(report)
+        return render(request, "members/_import_job.html", context, status=status)
+    return _page(request, program, ImportForm(), status=status, **context)
+
+
+def _page(request, program, form, *, status=200, report=None, **context):
+    context |= {
         "program": program,
         "form": form,
         "report": report,
-        "token": token,
         "rounds": program.rounds.order_by("-observed_on"),
-        "shown_problems": report.problems[:SHOWN_PROBLEMS] if report else [],
-        "hidden_problems": max(0, len(report.problems) - SHOWN_PROBLEMS) if report else 0,
+        **_problems(report),
     }
     return render(request, "members/import.html", context, status=status)
 
 
-# --- uploaded files waiting for their confirmation ---------------------------------------
+def _problems(report: ImportReport | None) -> dict:
+    problems = report.problems if report else []
+    return {
+        "shown_problems": problems[:SHOWN_PROBLEMS],
+        "hidden_problems": max(0, len(problems) - SHOWN_PROBLEMS),
+    }
 
 
-def _stage(cleaned: dict) -> Path:
-    root = _staging_root()
-    _sweep(root)
-    folder = root / secrets.token_urlsafe(24)
-    folder.mkdir(parents=True, mode=0o700)
-    for role in ("members", "ties"):
-        upload = cleaned.get(f"{role}_file")
-        if not upload:
-            continue
-        (folder / role).mkdir(mode=0o700)
-        # Keep the person's file name: problems are reported as "ties.csv row 12".
-        name = get_valid_filename(Path(upload.name).name)[-100:] or f"{role}.csv"
-        with (folder / role / name).open("wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
-    return folder
-
-
-def _staged_files(folder: Path) -> dict[str, Path]:
-    files = {}
-    for role in ("members", "ties"):
-        found = sorted((folder / role).glob("*")) if (folder / role).is_dir() else []
-        if found:
-            files[f"{role}_file"] = found[0]
-    return files
-
-
-def _staged_folder(request, program) -> tuple[Path | None, dict]:
-    try:
-        payload = signing.loads(
-            request.POST.get("token", ""), salt=SIGNING_SALT, max_age=STAGING_MAX_AGE
-        )
-    except signing.BadSignature:
-        return None, {}
-    folder = str(payload.get("folder", ""))
-    if (
-        payload.get("program") != program.pk
-        or payload.get("user") != request.user.pk
-        or not re.fullmatch(r"[A-Za-z0-9_-]+", folder)
-    ):
-        return None, {}
-    staged = _staging_root() / folder
-    if not (staged / "members").is_dir():
-        return None, {}
-    return staged, payload
-
-
-def _sweep(root: Path) -> None:
-    """Delete previews nobody confirmed."""
-    if not root.is_dir():
-        return
-    cutoff = time.time() - STAGING_MAX_AGE
-    for folder in root.iterdir():
-        try:
-            if folder.is_dir() and folder.stat().st_mtime < cutoff:
-                shutil.rmtree(folder, ignore_errors=True)
-        except FileNotFoundError:
-            pass  # another request swept it first
+def _job_url(program, job: ImportJob) -> str:
+    return f"{reverse('members:import', args=[program.slug])}?job={job.token}"

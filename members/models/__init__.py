@@ -1,5 +1,6 @@
 """The program's people and their ties. Every row belongs to exactly one Program (the tenant)."""
 
+from members.models.imports import ImportJob
 from members.models.privacy import AuditEvent, Invitation
 from members.models.programs import (
     Cohort,
@@ -23,6 +24,7 @@ from members.models.ties import Relationship, RelationshipQuerySet
 __all__ = [
     "AuditEvent",
     "Cohort",
+    "ImportJob",
     "IntroductionRequest",
     "Invitation",
     "Member",

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from members.imports.plan import network_import
+from members.imports.services import network_import
 from members.models import Program
 
 

@@ -14,7 +14,7 @@ from django.db import connection
 from django.urls import reverse
 
 from members.imports import plan as imports
-from members.imports.plan import network_import
+from members.imports.services import network_import
 from members.models import (
     Cohort,
     Member,
@@ -507,7 +507,7 @@ def test_two_imports_into_one_program_run_one_after_the_other(transactional_db, 
     program = ProgramFactory()
     RoundFactory(program=program, is_current=True)
     members, ties = write(tmp_path, "m.csv", MEMBERS_CSV), write(tmp_path, "t.csv", TIES_CSV)
-    planning = imports._Plan.members
+    planning = imports.Plan.members
     windows = []
 
     def slow_members(self, sheet):
@@ -526,7 +526,7 @@ def test_two_imports_into_one_program_run_one_after_the_other(transactional_db, 
         finally:
             connection.close()
 
-    imports._Plan.members = slow_members
+    imports.Plan.members = slow_members
     try:
         threads = [threading.Thread(target=run) for _ in range(2)]
         for thread in threads:
@@ -534,7 +534,7 @@ def test_two_imports_into_one_program_run_one_after_the_other(transactional_db, 
         for thread in threads:
             thread.join(timeout=60)
     finally:
-        imports._Plan.members = planning
+        imports.Plan.members = planning
     assert all(report.written for report in reports) and len(reports) == 2
     (first_start, first_end), (second_start, _) = sorted(windows)
     assert second_start >= first_end

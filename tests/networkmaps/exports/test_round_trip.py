@@ -1,20 +1,17 @@
 """Export the demo program, import the files into a new program: the same network comes back.
 
-Uses the importer (`members.imports.plan.network_import`); skipped, saying why, when it is not
-in the tree.
+Uses the importer (`members.imports.services.network_import`).
 """
 
 import io
 
 import pytest
 
+from members.imports import services as imports
 from members.models import Member, Relationship
 from networkmaps.exports import formats as exports
 from tests.factories import ProgramFactory
 
-imports = pytest.importorskip(
-    "members.imports.plan", reason="the network importer (members/imports.py) is not in this tree"
-)
 pytestmark = pytest.mark.django_db
 
 
