@@ -10,8 +10,8 @@ from rest_framework.response import Response
 from members.access import STAFF, program_for_user
 from networkmaps import glossary
 from networkmaps.models import MetricRun, NodeMetric, PairDecision, Suggestion
-from networkmaps.runs import services
-from networkmaps.weaving import queue as weaving
+from networkmaps.runs import selectors, services
+from networkmaps.weaving import decisions
 
 
 class MetricRunSerializer(serializers.ModelSerializer):
@@ -44,7 +44,7 @@ class RoundMetricsSerializer(serializers.Serializer):
 def program_metrics(request, slug):
     """Network metrics of each round's current run, oldest round first."""
     program = program_for_user(request, slug, roles=STAFF)
-    overview = services.network_overview(program=program)
+    overview = selectors.network_overview(program=program)
     by_round = {r.pk: {} for r in overview.rounds}
     for metric, cells in overview.rows:
         for round_, cell in zip(overview.rounds, cells, strict=True):
@@ -103,7 +103,7 @@ def metric_runs(request, slug):
     """GET: the newest run of every round. POST: queue a run for every round (or ?round=NAME)."""
     program = program_for_user(request, slug, roles=STAFF)
     if request.method == "GET":
-        runs = services.latest_runs(program=program).values()
+        runs = selectors.latest_runs(program=program).values()
         return Response(MetricRunSerializer(runs, many=True, context={"request": request}).data)
     rounds = program.rounds.order_by("observed_on")
     if name := request.query_params.get("round"):
@@ -205,7 +205,7 @@ def suggestion_detail(request, slug, suggestion_id):
         return Response({"detail": "Key-player sets are not introductions."}, status=400)
     incoming = DecisionSerializer(data=request.data)
     incoming.is_valid(raise_exception=True)
-    weaving.pair_decision_record(
+    decisions.pair_decision_record(
         suggestion=suggestion, decided_by=request.user.get_username(), **incoming.validated_data
     )
     context = {"request": request, "decisions": _decisions(program, [suggestion])}

@@ -13,15 +13,10 @@ from networkmaps.models import MetricRun
 from networkmaps.runs import tasks
 from networkmaps.runs.compute import metric_run_execute, round_data_load
 
-# networkmaps/api/views.py still reads these here; they live in runs/selectors.py.
-from networkmaps.runs.selectors import latest_runs, network_overview
-
 __all__ = [
-    "latest_runs",
     "metric_run_execute",
     "metric_run_request",
     "metric_runs_request_all",
-    "network_overview",
     "round_data_load",
 ]
 

@@ -12,7 +12,6 @@ from django.utils import timezone
 from members.models import Member, Program, Relationship, Round
 from networkmaps.graph.sketch import pair_sketch
 from networkmaps.models import MetricRun, PairDecision, Suggestion
-from networkmaps.weaving import decisions
 
 # The rarer, structural suggestions first; closure ones are plentiful.
 QUEUE_ORDER = ("bridge", "hub_relief", "periphery", "key_players", "closure")
@@ -106,6 +105,3 @@ def _add_sketches(round_: Round, items: list[QueueItem]) -> None:
     for item in key_players:
         item.players = [found[m] for m in item.suggestion.member_ids if m in found]
 
-
-# networkmaps/api/views.py still records decisions through this module.
-pair_decision_record = decisions.pair_decision_record
