@@ -231,11 +231,10 @@ def _pdf_text(body: bytes, tmp_path) -> str | None:
 
 def _surface(role, url, response, tmp_path) -> Surface:
     """What a response shows, less the search words the page merely echoes back."""
-    if response.streaming:
-        body = b"".join(response.streaming_content)
-        response.close()
-    else:
-        body = response.content
+    # A streaming response read to the end is closed by the test client. Closing it again
+    # fires request_finished unguarded, which on PostgreSQL closes the test's connection.
+    streamed = response.streaming
+    body = b"".join(response.streaming_content) if streamed else response.content
     if body.startswith(b"%PDF"):
         text = _pdf_text(body, tmp_path)
     else:
