@@ -27,7 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from members.models import Program, Relationship, UnlistedPerson
+from members.models import Member, Program, Relationship, UnlistedPerson
 from members.ties import tie_record  # the service; update here if it moves
 from networkmaps.models import MetricRun
 from tests.factories import (
@@ -87,10 +87,14 @@ class World:
 def w(tmp_path):
     program = ProgramFactory(slug="lakeside")
     cohort = CohortFactory(program=program)
+    # Visible by name to members: a survey respondent can only pick people they may see.
     ann, bo, cy = (
-        MemberFactory(program=program, name=name, email=f"{name.lower()}@lakeside.example")
+        MemberFactory(
+            program=program, name=name, email=f"{name.lower()}@lakeside.example",
+            visibility=Member.Visibility.MEMBERS,
+        )
         for name in ("Ann", "Bo", "Cy")
-    )
+    )  # fmt: skip
     for member in (ann, bo, cy):
         member.cohorts.add(cohort)
     knows = RelationshipTypeFactory(program=program, name="knows")
