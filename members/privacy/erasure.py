@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 
+from members.imports.staging import staged_imports_forget
 from members.models import (
     AuditEvent,
     IntroductionRequest,
@@ -34,10 +35,11 @@ def member_erase(*, member: Member, actor) -> None:
     touching them in every round; their place in other members' survey drafts (picks,
     wishes to meet them, people typed in under their name or merged into them), so those
     drafts can still be submitted; unlisted-person rows merged into them or carrying their
-    name or email; requests to be introduced to them; invitations to them; their role in the
-    program, and their login account when it is in no other program; their name, email and
-    username in the audit trail (re-labelled); and, through `member_erased`, stored
-    suggestions and posters. Metrics recompute afterwards.
+    name or email; requests to be introduced to them; invitations to them; the program's
+    staged imports (files and jobs); their role in the program, and their login account
+    when it is in no other program; their name, email and username in the audit trail
+    (re-labelled); and, through `member_erased`, stored suggestions and posters. Metrics
+    recompute afterwards.
     """
     program = member.program
     member_id = member.pk
@@ -64,6 +66,8 @@ def member_erase(*, member: Member, actor) -> None:
     IntroductionRequest.objects.filter(member=member).delete()
     invited = Q(member=member) | (Q(email__iexact=member.email) if member.email else Q())
     Invitation.objects.filter(program=program).filter(invited).delete()
+    # A staged upload may hold their row, and its report their name: every one goes.
+    staged_imports_forget(program_id=program.pk)
     member_erased_send(program_id=program.pk, member_id=member_id)
     member.delete()
     if user is not None:

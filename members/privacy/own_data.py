@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from members.access import name_visible_to
 from members.models import Member, ProgramRole, Relationship
-from members.signals import network_changed_send
+from members.ties import tie_delete
 
 # How the download names a person the member may not see by name.
 SOMEONE = "another member"
@@ -13,13 +13,7 @@ SOMEONE = "another member"
 def member_tie_remove(*, member: Member, relationship_id: int) -> bool:
     """Remove a tie the member reported themselves (they are its source). False if none."""
     tie = Relationship.objects.filter(pk=relationship_id, source=member).first()
-    if tie is None:
-        return False
-    Relationship.objects.filter(pk=tie.pk).delete()
-    network_changed_send(
-        program_id=member.program_id, round_ids=[tie.round_id], reason="member removed a tie"
-    )
-    return True
+    return tie is not None and tie_delete(tie=tie, reason="member removed a tie")
 
 
 def member_data_export(*, member: Member) -> dict:

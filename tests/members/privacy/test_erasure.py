@@ -11,12 +11,15 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from members.imports import staging
 from members.models import (
     AuditEvent,
+    ImportJob,
     IntroductionRequest,
     Invitation,
     Member,
@@ -57,7 +60,8 @@ def media(settings, tmp_path):
 @pytest.fixture
 def world():
     """A program in which another member's open draft names the victim three ways, an
-    unlisted row was merged into her, she has a login, an audit history and posters."""
+    unlisted row was merged into her, she has a login, an audit history, posters and a
+    staged import holding her row."""
     program = ProgramFactory(name="Quay Fellows")
     cohort = CohortFactory(program=program)
     listed = Member.Visibility.MEMBERS
@@ -107,6 +111,12 @@ def world():
     audit.audit_record(program=program, actor=staff, action=AuditEvent.Action.EXPORT,
                        target="Annual report for Thea Third")  # fmt: skip
     posters = [_poster(program, round_, anonymised=flag) for flag in (False, True)]
+    upload = SimpleUploadedFile("people.csv", f"name,email\n{NAME},{EMAIL}\n".encode())
+    folder, names = staging.files_stage(members=upload, ties=None)
+    ImportJob.objects.create(
+        program=program, user=staff, token="staged-before-erasure", folder=folder,
+        members_name=names["members"], report={"examples": [NAME]},
+    )  # fmt: skip
     return program, victim, other, third, invitation, staff, posters
 
 
@@ -135,11 +145,14 @@ def _erase(world, captured):
         erasure.member_erase(member=victim, actor=staff)
 
 
-def test_erasure_leaves_no_poster_row_or_file(world, media, django_capture_on_commit_callbacks):
+def test_erasure_leaves_no_poster_or_staged_import(
+    world, media, django_capture_on_commit_callbacks
+):
     program = world[0]
-    assert len(_files(media)) == 4
+    assert len(_files(media)) == 5
     _erase(world, django_capture_on_commit_callbacks)
     assert not Poster.objects.filter(program=program).exists()
+    assert not ImportJob.objects.filter(program=program).exists()
     assert _files(media) == []
 
 
@@ -227,7 +240,7 @@ def test_hiding_their_name_takes_them_out_of_drafts_and_named_posters(
     assert [k["member"] for k in answers["known"]] == [third.pk]
     assert answers["meet"] == []
     assert list(Poster.objects.filter(program=program)) == [anonymised]
-    assert sorted(p.name for p in _files(media)) == sorted(
+    assert sorted(p.name for p in _files(media / "posters")) == sorted(
         Path(f.name).name for f in (anonymised.pdf, anonymised.svg)
     )
 
