@@ -20,6 +20,7 @@ ROLES = ("anonymous", "member", "facilitator", "staff", "other_staff")
 
 KINDS = {
     "public": dict.fromkeys(ROLES, 200),
+    "public_redirect": dict.fromkeys(ROLES, 302),  # the same elsewhere for everyone
     "signed_in": {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 200)},
     "any_role": {"anonymous": LOGIN, "member": 200, "facilitator": 200, "staff": 200,
                  "other_staff": 404},
@@ -45,6 +46,7 @@ KINDS = {
 URLS = {
     "home": "signed_in",
     "healthz": "public",
+    "favicon": "public_redirect",
     "invitation-accept": "token",
     "api-schema": "public",
     "api-docs": "public",
