@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members.models import AuditEvent, Invitation, Member, ProgramRole, Relationship
-from members.privacy import services as privacy
+from members.privacy import audit, consent, invitations
 from networkmaps.models import NodeMetric, Suggestion
 from tests.factories import ProgramRoleFactory, UserFactory
 from tests.helpers import compute_all_rounds
@@ -160,7 +160,7 @@ def test_invitation_works_once_for_the_invited_email_only(client, staff_client, 
 
 
 def test_expired_and_tampered_invitations_are_refused(client, demo_program, staff_user):
-    invitation, token = privacy.invitation_create(
+    invitation, token = invitations.invitation_create(
         program=demo_program, email="late@example.org", role="facilitator", invited_by=staff_user
     )
     Invitation.objects.filter(pk=invitation.pk).update(
@@ -203,14 +203,14 @@ def test_sign_in_does_not_reveal_whether_an_account_exists(client, staff_user):
 
 
 def test_staff_read_the_audit_log(staff_client, demo_program, staff_user):
-    privacy.audit_record(program=demo_program, actor=staff_user, action="export", target="GEXF")
+    audit.audit_record(program=demo_program, actor=staff_user, action="export", target="GEXF")
     response = staff_client.get(reverse("members:audit-log", args=[demo_program.slug]))
     assert b"Exported data" in response.content and b"GEXF" in response.content
 
 
 def test_staff_see_who_has_consented(staff_client, computed):
     member = computed.members.first()
-    privacy.member_settings_update(member=member, visibility="members", accepts_introductions=False)
+    consent.member_settings_update(member=member, visibility="members", accepts_introductions=False)
     page = staff_client.get(reverse("networkmaps:member-page", args=[computed.slug, member.pk]))
     assert b"Visible by name to other members" in page.content
     assert b"does not want introductions" in page.content
