@@ -1,3 +1,5 @@
+"""Forms for personal data: a member's own choices, staff invitations, accepting one."""
+
 from django import forms
 
 from members.models import Member, ProgramRole
