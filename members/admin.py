@@ -1,3 +1,6 @@
+"""The Django admin for superusers. Ties edited here go through the one write path."""
+
+from django import forms
 from django.contrib import admin
 
 from members.models import (
@@ -10,6 +13,7 @@ from members.models import (
     RelationshipType,
     Round,
 )
+from members.ties import tie_delete, tie_record, tie_validate
 
 
 class ProgramScopedAdmin(admin.ModelAdmin):
@@ -68,11 +72,49 @@ class RoundAdmin(ProgramScopedAdmin):
     search_fields = ["name"]
 
 
+class RelationshipAdminForm(forms.ModelForm):
+    class Meta:
+        model = Relationship
+        fields = ["program", "source", "target", "type", "round", "strength", "origin"]
+
+    def clean(self):
+        cleaned = super().clean()
+        given = [cleaned.get(name) for name in ("program", "source", "target", "type", "round")]
+        if all(value is not None for value in given):
+            program, source, target, type_, round_ = given
+            errors = tie_validate(
+                program_id=program.pk, source=source, target=target, type=type_,
+                round=round_, strength=cleaned.get("strength"),
+            )  # fmt: skip
+            for name, message in errors.items():
+                self.add_error(name, message)
+        return cleaned
+
+
 @admin.register(Relationship)
 class RelationshipAdmin(ProgramScopedAdmin):
+    form = RelationshipAdminForm
+
     list_display = ["source", "type", "target", "strength", "round", "origin", "program"]
     list_select_related = ["program", "source", "target", "type", "round"]
     list_filter = ["program", "round", "type", "origin", "strength"]
     search_fields = ["source__name", "target__name", "source__email", "target__email"]
     autocomplete_fields = ["source", "target"]
     date_hierarchy = "created_at"
+
+    def save_model(self, request, obj, form, change):
+        # The write path compares with what is stored, so it gets the stored row to change.
+        stored = Relationship.objects.get(pk=obj.pk) if change else None
+        saved = tie_record(
+            program=obj.program, source=obj.source, target=obj.target, type=obj.type,
+            round=obj.round, strength=obj.strength, origin=obj.origin, tie=stored,
+            reason=f"admin edit by {request.user.get_username()}",
+        )  # fmt: skip
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        tie_delete(tie=obj, reason=f"admin edit by {request.user.get_username()}")
+
+    def delete_queryset(self, request, queryset):
+        for tie in queryset:
+            tie_delete(tie=tie, reason=f"admin edit by {request.user.get_username()}")

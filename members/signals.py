@@ -55,7 +55,7 @@ def network_changed_send(*, program_id: int, round_ids: Iterable[int] | None, re
         rounds[program_id] = None
     else:
         rounds.setdefault(program_id, set()).update(round_ids)
-    reasons.setdefault(program_id, reason)
+    reasons[program_id] = reason  # the last write's reason names the run
     # Registered on every call, so a callback lost with a rolled-back savepoint is
     # replaced; the first one to run sends everything and the rest find nothing.
     transaction.on_commit(lambda: _flush(connection))

@@ -25,7 +25,7 @@ from members.imports.read import Limits, Problem
 from members.imports.report import ImportReport
 from members.imports.write import plan_write
 from members.models import AuditEvent, ImportJob, Program
-from members.privacy.services import audit_record
+from members.privacy.audit import audit_record
 
 logger = logging.getLogger(__name__)
 

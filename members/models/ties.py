@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
@@ -92,14 +91,3 @@ class Relationship(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} → {self.target} ({self.type}, {self.round})"
-
-    def clean(self) -> None:
-        errors = {}
-        for field in ("source", "target", "type", "round"):
-            related_program = (
-                getattr(self, field).program_id if getattr(self, f"{field}_id") else None
-            )
-            if related_program is not None and related_program != self.program_id:
-                errors[field] = f"This {field} belongs to another program."
-        if errors:
-            raise ValidationError(errors)

@@ -67,10 +67,14 @@ class MergeForm(forms.Form):
         self.program = program
 
     def clean_member(self) -> Member:
-        found = re.search(r"#?(\d+)\)?\s*$", self.cleaned_data["member"])
-        member = self.program.members.filter(pk=found.group(1)).first() if found else None
-        if member is None:
+        found = re.search(r"#?([0-9]+)\)?\s*$", self.cleaned_data["member"])
+        if found is None:
             raise forms.ValidationError("Pick a member from the list.")
+        member = self.program.members.filter(pk=found.group(1)).first()
+        if member is None:
+            raise forms.ValidationError(
+                f"No member with id {found.group(1)} in this program; pick one from the list."
+            )
         return member
 
 

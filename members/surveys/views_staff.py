@@ -166,7 +166,9 @@ def unlisted_merge(request, slug, person_id):
     )
     form = MergeForm(request.POST, program=program)
     if not form.is_valid():
-        messages.error(request, "Pick the member this person is.")
+        messages.error(
+            request, " ".join(form.errors.get("member", ["Pick the member this person is."]))
+        )
     else:
         try:
             ties = submit.unlisted_person_merge(person=person, member=form.cleaned_data["member"])

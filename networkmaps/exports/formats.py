@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.utils.text import slugify
 
 from members.models import AuditEvent, Program, Round
-from members.privacy.services import audit_record
+from members.privacy.audit import audit_record
 from networkmaps.exports.rows import ExportData, export_data_load
 from networkmaps.exports.writers.csv import csv_members_write, csv_ties_write
 from networkmaps.exports.writers.gexf import gexf_write

@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.gzip import gzip_page
 
 from members.access import MAP_ROLES, STAFF, member_for_user, program_for_user
+from members.privacy.audit import audit_record
 from members.privacy.forms import MemberSettingsForm
-from members.privacy.services import audit_record
 from networkmaps.maps import data as maps
 from networkmaps.maps import posters
 from networkmaps.maps.forms import PosterForm

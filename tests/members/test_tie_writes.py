@@ -391,6 +391,28 @@ def seed_good(w):
     return list(program.rounds.all())
 
 
+def admin_post(w, tie: dict):
+    """A superuser adds a tie in the Django admin (staff edits outside the API)."""
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    client = Client()
+    client.force_login(admin)
+    data = {"program": w.program.pk, "origin": "staff"} | as_ids(tie)
+    return client.post(reverse("admin:members_relationship_add"), data)
+
+
+def admin_good(w):
+    response = admin_post(w, bad_tie(w, STRENGTH_0) | {"strength": 4})
+    assert response.status_code == 302, response.content
+    assert has_tie(w, w.cy, 4)
+    return [w.round]
+
+
+def admin_bad(w, bad):
+    response = admin_post(w, bad_tie(w, bad))
+    assert response.status_code == 200  # the form again, with its errors
+    return [str(error) for error in response.context["adminform"].form.errors.values()]
+
+
 def service_good(w):
     tie_record(program=w.program, **(bad_tie(w, STRENGTH_0) | {"strength": 4}))
     assert has_tie(w, w.cy, 4)
@@ -440,6 +462,7 @@ PATHS = [
         seed_good,
         cannot=dict.fromkeys(BAD_INPUTS, "the seed generates its own ties; it takes no tie input"),
     ),
+    WritePath("staff-admin", admin_good, admin_bad),
     WritePath("tie_record", service_good, service_bad),
 ]  # fmt: skip
 
