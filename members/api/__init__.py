@@ -1,0 +1,1 @@
+"""The members REST API: programs, cohorts, organisations, members, types, rounds, ties."""

@@ -1,0 +1,1 @@
+"""Importing a program's network from CSV, XLSX, GEXF or GraphML files."""

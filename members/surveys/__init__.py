@@ -1,0 +1,1 @@
+"""Relationship surveys: set-up, personal links, the roster, drafts, submitting and closing."""

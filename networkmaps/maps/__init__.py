@@ -1,0 +1,1 @@
+"""The interactive map, posters and a member's own network page."""

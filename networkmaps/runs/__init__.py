@@ -1,0 +1,1 @@
+"""Metric runs: queued, computed by a worker and made current atomically."""

@@ -1,0 +1,1 @@
+"""The weaving queue for staff: suggestions, decisions, outcomes, and the convening mixer."""

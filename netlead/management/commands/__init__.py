@@ -1,0 +1,1 @@
+"""Commands of this app (manage.py <name>)."""
