@@ -104,4 +104,3 @@ def _add_sketches(round_: Round, items: list[QueueItem]) -> None:
     found = Member.objects.in_bulk(ids)
     for item in key_players:
         item.players = [found[m] for m in item.suggestion.member_ids if m in found]
-
