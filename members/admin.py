@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin
+from django.db import transaction
 
 from members.models import (
     Cohort,
@@ -13,6 +14,7 @@ from members.models import (
     RelationshipType,
     Round,
 )
+from members.privacy.erasure import member_erase
 from members.ties import tie_delete, tie_record, tie_validate
 
 
@@ -57,6 +59,16 @@ class MemberAdmin(ProgramScopedAdmin):
     search_fields = ["name", "email", "external_id", "organisation__name"]
     autocomplete_fields = ["organisation", "user"]
     filter_horizontal = ["cohorts"]
+
+    # A plain delete would cascade their ties away with no recompute and leave
+    # suggestions, posters and drafts naming them: erasure reaches all of those.
+    def delete_model(self, request, obj):
+        member_erase(member=obj, actor=request.user)
+
+    @transaction.atomic  # one recompute for the whole selection, after it commits
+    def delete_queryset(self, request, queryset):
+        for member in queryset:
+            member_erase(member=member, actor=request.user)
 
 
 @admin.register(RelationshipType)

@@ -48,6 +48,7 @@ from members.models import (
     RelationshipType,
     Round,
 )
+from members.privacy.erasure import member_erase
 
 
 class Pages(PageNumberPagination):
@@ -236,6 +237,11 @@ class MemberViewSet(InProgramViewSet):
         queryset = super().get_queryset().prefetch_related("cohorts")
         # A member in two matching cohorts would otherwise be listed twice.
         return queryset.distinct() if "cohort" in self.request.query_params else queryset
+
+    def perform_destroy(self, instance):
+        # A plain delete would cascade their ties away with no recompute and leave
+        # suggestions, posters and drafts naming them: erasure reaches all of those.
+        member_erase(member=instance, actor=self.request.user)
 
 
 @_crud_docs("relationship type", protected=True)
