@@ -1,3 +1,5 @@
+"""Sign-up is by invitation only: allauth may not open accounts on its own."""
+
 from allauth.account.adapter import DefaultAccountAdapter
 
 

@@ -1,3 +1,5 @@
+"""The members app: programs, people and what they report."""
+
 from django.apps import AppConfig
 
 

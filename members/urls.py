@@ -1,3 +1,5 @@
+"""URLs of the members app: program pages, imports, surveys, privacy pages."""
+
 from django.urls import path
 
 from members import views

@@ -1,3 +1,5 @@
+"""URLs of the REST API under /api/v1/."""
+
 from django.urls import path
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import SimpleRouter

@@ -1,3 +1,5 @@
+"""The site's URLs: pages of both apps, sign-in, the admin and the REST API."""
+
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView

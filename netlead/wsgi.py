@@ -1,3 +1,5 @@
+"""WSGI entry point (gunicorn netlead.wsgi)."""
+
 import os
 
 from django.core.wsgi import get_wsgi_application

@@ -1,3 +1,5 @@
+"""`manage.py import_network`: import members and ties from files into a program."""
+
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError

@@ -1,3 +1,5 @@
+"""`manage.py seed_demo`: the fictional demo program (and optionally a staff login)."""
+
 import time
 
 from django.core.management.base import BaseCommand, CommandError
