@@ -259,8 +259,8 @@ def map_data(
     `nodes` are rows (row i of every list is one member); `edges` refer to rows and carry
     one entry per pair and relationship type. With `compare_round_id` (an earlier round),
     `edges.new` marks the pairs that were not tied in that round. Never holds an email, nor
-    a name (or title) `viewer_role` may not see; anonymised, it holds no name, organisation
-    or member id either.
+    a name, title or member id `viewer_role` may not see (`nodes.id` is None on those rows);
+    anonymised, it holds no name, organisation or member id at all.
     """
     round_ = round_choose(program=program, round_id=round_id)
     if round_ is None:
@@ -312,7 +312,8 @@ def map_data(
         "extra_cohorts": extra_cohorts,
     }
     if not anonymised:
-        nodes["id"] = snapshot.member_ids
+        # A database id names a person as surely as their name: only where the name shows.
+        nodes["id"] = [None if h else m for m, h in zip(snapshot.member_ids, hidden, strict=True)]
         # A job title can name a person as surely as their name does.
         nodes["title"] = ["" if h else t for t, h in zip(snapshot.titles, hidden, strict=True)]
     return {

@@ -59,6 +59,9 @@
     },
     legendEntries: () => [...els.legend.querySelectorAll("li")].map((li) => li.textContent.trim()),
     focusMember: (memberId) => focusRow(state.data.nodes.id.indexOf(memberId)),
+    // A member whose name is hidden from the viewer has no id here (null): focus by row.
+    focusRow: (row) => focusRow(row),
+    focusedRows: () => (state.ego ? [...state.ego.keys()] : null),
     snapshotPng: () => snapshotCanvas().toDataURL("image/png"),
     buildSvg: () => new XMLSerializer().serializeToString(buildSvg()),
   };

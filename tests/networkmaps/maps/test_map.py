@@ -161,6 +161,22 @@ def test_facilitators_get_the_map_but_never_an_email(client, computed):
     assert reverse("networkmaps:member-table", args=[computed.slug]) not in page
 
 
+def test_facilitators_map_data_carries_no_id_of_a_staff_only_member(client, computed):
+    drawn = computed.members.filter(pk__in=NodeMetric.objects.values("member_id")).order_by("pk")
+    named, hidden = drawn[0], drawn[1]
+    Member.objects.filter(pk=named.pk).update(visibility=Member.Visibility.MEMBERS)
+    Member.objects.filter(pk=hidden.pk).update(visibility=Member.Visibility.STAFF)
+    _login(client, computed, "facilitator")
+    nodes = _data(client, computed).json()["nodes"]
+    assert hidden.pk not in nodes["id"] and hidden.name not in nodes["label"]
+    shown = set(drawn.filter(visibility=Member.Visibility.MEMBERS).values_list("pk", flat=True))
+    assert named.pk in shown and {i for i in nodes["id"] if i is not None} == shown
+    # Hidden rows are still drawn, under a code and with no id or title.
+    for row, member_id in enumerate(nodes["id"]):
+        if member_id is None:
+            assert re.fullmatch(r"M\d{3,}", nodes["label"][row]) and nodes["title"][row] == ""
+
+
 def test_anonymised_map_data_has_no_names_organisations_or_member_ids(staff_client, computed):
     response = _data(staff_client, computed, anonymised="1")
     body = response.content.decode()
