@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from members.access import members_named_to
 from members.models import Member, Program, ProgramRole, Round
 from networkmaps.glossary import MEMBER_METRICS
 from networkmaps.graph.poster import PAPER_SIZES
@@ -164,11 +165,13 @@ class SuggestionQuerySet(models.QuerySet):
         return self.filter(Q(member_a=member) | Q(member_b=member))
 
     def for_member(self, member: Member) -> SuggestionQuerySet:
-        """Introductions a member may see: they are in the pair, the other person accepts
-        introductions and lets other members see their name."""
-        visible = {"accepts_introductions": True, "visibility": Member.Visibility.MEMBERS}
-        as_a = Q(member_a=member) & Q(**{f"member_b__{k}": v for k, v in visible.items()})
-        as_b = Q(member_b=member) & Q(**{f"member_a__{k}": v for k, v in visible.items()})
+        """Introductions a member may see: they are in the pair, and the other person
+        accepts introductions and is someone the visibility rule names to a member."""
+        others = members_named_to(
+            ProgramRole.Role.MEMBER, Member.objects.filter(accepts_introductions=True)
+        )
+        as_a = Q(member_a=member, member_b__in=others)
+        as_b = Q(member_b=member, member_a__in=others)
         return self.pairs().filter(as_a | as_b)
 
 
