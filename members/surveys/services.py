@@ -69,6 +69,26 @@ def survey_settings(*, program: Program) -> SurveySettings:
     return settings_row
 
 
+@transaction.atomic
+def survey_settings_set(*, program: Program, ties_count: str, changed_by: str) -> bool:
+    """Set which survey ties count; when that changes, every round's metrics recompute
+    (after commit) so they agree again with the maps and exports that read the setting.
+
+    Returns whether the setting changed."""
+    survey_settings(program=program)  # make sure the row exists before locking it
+    settings_row = SurveySettings.objects.select_for_update().get(program=program)
+    if settings_row.ties_count == ties_count:
+        return False
+    settings_row.ties_count = ties_count
+    settings_row.save(update_fields=["ties_count"])
+    network_changed_send(
+        program_id=program.pk,
+        round_ids=None,
+        reason=f"which ties count changed by {changed_by}",
+    )
+    return True
+
+
 # The member's draft
 
 

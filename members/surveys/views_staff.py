@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from members.access import STAFF, program_for_user
@@ -148,11 +149,23 @@ def survey_settings(request, slug):
     program = program_for_user(request, slug, roles=STAFF)
     form = SurveySettingsForm(request.POST, instance=surveys.survey_settings(program=program))
     if form.is_valid():
-        form.save()
-        messages.success(request, "Saved. Press Recompute on the dashboard to apply it to metrics.")
+        changed = surveys.survey_settings_set(
+            program=program,
+            ties_count=form.cleaned_data["ties_count"],
+            changed_by=request.user.get_username(),
+        )
+        messages.success(request, "Saved; metrics are recomputing." if changed else "Saved.")
     else:
         messages.error(request, "Choose which ties count.")
-    return redirect(request.POST.get("next") or reverse("members:survey-list", args=[slug]))
+    return redirect(
+        _same_site(request.POST.get("next")) or reverse("members:survey-list", args=[slug])
+    )
+
+
+def _same_site(url: str | None) -> str | None:
+    """`url` when it is a path on this site, else None: a form's "next" is user input."""
+    # No allowed hosts: only a path (no scheme, no host) passes.
+    return url if url_has_allowed_host_and_scheme(url, allowed_hosts=None) else None
 
 
 @login_required
