@@ -43,7 +43,6 @@ from members.models import (
     Member,
     Organisation,
     Program,
-    ProgramRole,
     Relationship,
     RelationshipType,
     Round,
@@ -71,16 +70,6 @@ class ProgramViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_object(self):
         return program_for_user(self.request, self.kwargs["slug"], roles=ALL_ROLES)
-
-    def get_serializer_context(self):
-        context = super().get_serializer_context()
-        user = self.request.user
-        roles = dict(ProgramRole.objects.filter(user=user).values_list("program_id", "role"))
-        if user.is_superuser:
-            roles = dict.fromkeys(
-                self.get_queryset().values_list("pk", flat=True), ProgramRole.Role.STAFF
-            )
-        return context | {"roles": roles}
 
 
 class InProgramViewSet(viewsets.ModelViewSet):

@@ -90,6 +90,14 @@ def test_program_list_shows_only_programs_with_a_role(api, program, other_progra
     assert api.get(reverse("api-program-detail", args=["elsewhere"])).status_code == 404
 
 
+def test_a_superuser_is_staff_of_every_program_listed(client, program, other_program):
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    listed = client.get(reverse("api-program-list")).json()["results"]
+    assert {p["slug"]: p["role"] for p in listed} == {"lakeside": "staff", "elsewhere": "staff"}
+    detail = client.get(reverse("api-program-detail", args=[program.slug]))
+    assert detail.json()["role"] == "staff"
+
+
 def test_a_member_sees_their_program_but_none_of_its_rows(client, program, network):
     user = UserFactory()
     ProgramRoleFactory(user=user, program=program, role="member")
