@@ -91,6 +91,9 @@ class RelationshipAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        # On change the program is read-only, so not a form field: the stored one counts.
+        if "program" not in self.fields:
+            cleaned["program"] = self.instance.program
         given = [cleaned.get(name) for name in ("program", "source", "target", "type", "round")]
         if all(value is not None for value in given):
             program, source, target, type_, round_ = given
@@ -113,6 +116,11 @@ class RelationshipAdmin(ProgramScopedAdmin):
     search_fields = ["source__name", "target__name", "source__email", "target__email"]
     autocomplete_fields = ["source", "target"]
     date_hierarchy = "created_at"
+
+    def get_readonly_fields(self, request, obj=None):
+        # tie_record changes who, what, when and how strong, never a tie's program or origin.
+        fixed = ["program", "origin"] if obj is not None else []
+        return [*super().get_readonly_fields(request, obj), *fixed]
 
     def save_model(self, request, obj, form, change):
         # The write path compares with what is stored, so it gets the stored row to change.

@@ -511,3 +511,20 @@ def test_a_good_write_queues_one_recompute_of_its_round_after_commit(
     assert {r.name: queued[r.pk] for r in rounds} == {r.name: 1 for r in rounds}, (
         f"{path.name} should queue exactly one recompute per changed round, after commit"
     )
+
+
+def test_the_admin_changes_a_ties_ends_and_strength_but_never_its_program_or_origin(w):
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    client = Client()
+    client.force_login(admin)
+    url = reverse("admin:members_relationship_change", args=[w.tie.pk])
+    origin = w.tie.origin
+    other = ProgramFactory(slug="third")
+    edit = {"program": other.pk, "origin": "api" if origin != "api" else "import"} | as_ids(
+        {"source": w.ann, "target": w.cy, "type": w.knows, "round": w.round}
+    )
+    assert client.post(url, edit | {"strength": 6}).status_code == 200  # still validated
+    assert client.post(url, edit | {"strength": 4}).status_code == 302
+    w.tie.refresh_from_db()
+    assert (w.tie.program, w.tie.origin) == (w.program, origin)
+    assert (w.tie.target, w.tie.strength) == (w.cy, 4)
