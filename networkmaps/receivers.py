@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from django.core.files.storage import default_storage
-from django.db import transaction
 from django.dispatch import receiver
 
 from members.access import name_visible_to
 from members.models import Program
 from members.signals import member_consent_changed, member_erased, network_changed
-from networkmaps.models import Poster, Suggestion
-from networkmaps.runs.services import metric_run_request
+from networkmaps.maps.poster_files import posters_forget
+from networkmaps.runs.services import metric_run_request, suggestions_forget
 
 
 @receiver(network_changed, dispatch_uid="networkmaps.network_changed")
@@ -27,8 +25,7 @@ def _recompute(sender, *, program_id: int, round_ids, reason: str, **kwargs) -> 
 
 @receiver(member_erased, dispatch_uid="networkmaps.member_erased")
 def _forget(sender, *, program_id: int, member_id: int, **kwargs) -> None:
-    # Reasons quote names: every stored suggestion of the program goes; runs recompute them.
-    Suggestion.objects.filter(program_id=program_id).delete()
+    suggestions_forget(program_id=program_id)
     # Any poster may have drawn them (anonymised ones by position): all of them go.
     posters_forget(program_id=program_id, named_only=False)
 
@@ -38,22 +35,3 @@ def _consent(sender, *, program_id: int, member_id: int, visibility: str, **kwar
     if not name_visible_to(None, visibility):
         # Posters drawn while the name was shown still show it; anonymised ones never did.
         posters_forget(program_id=program_id, named_only=True)
-
-
-def posters_forget(*, program_id: int, named_only: bool) -> int:
-    """Delete a program's posters (only those that print names, with `named_only`): rows in
-    the caller's transaction, files once it commits, so a rollback leaves both in place.
-
-    A worker still drawing one finds its row gone and deletes the files it wrote."""
-    posters = Poster.objects.filter(program_id=program_id)
-    if named_only:
-        posters = posters.filter(anonymised=False)
-    files = [f.name for p in posters.only("pdf", "svg") for f in (p.pdf, p.svg) if f]
-    deleted, _ = posters.delete()
-    transaction.on_commit(lambda: _files_delete(files))
-    return deleted
-
-
-def _files_delete(names: list[str]) -> None:
-    for name in names:
-        default_storage.delete(name)

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import OperationalError
+from django.db import OperationalError, transaction
+from django.db.models import QuerySet
 from django.utils import dateformat, timezone
 
 from members.models import Program, Round
@@ -193,28 +194,51 @@ def poster_render(*, poster_id: int) -> Poster | None:
     return Poster.objects.get(pk=poster_id)
 
 
+def posters_delete(posters: QuerySet[Poster]) -> int:
+    """Delete these posters: rows in the caller's transaction, their files once it commits,
+    so a rollback leaves rows and files in place together. The one way posters go.
+
+    A worker still drawing one finds its row gone and deletes the files it wrote."""
+    files = [f.name for p in posters.only("pdf", "svg") for f in (p.pdf, p.svg) if f]
+    deleted, _ = posters.delete()
+    transaction.on_commit(lambda: _files_delete(files))
+    return deleted
+
+
+def _files_delete(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)
+
+
 def posters_prune(*, program_id: int, keep: int | None = None) -> int:
     """Delete all but the newest `keep` finished posters of a program, files included."""
     keep = KEEP_POSTERS if keep is None else keep
     finished = Poster.objects.filter(program_id=program_id).exclude(status__in=Poster.ACTIVE)
-    stale = list(finished.order_by("-created_at", "-id")[keep:])
-    for poster in stale:
-        for file in (poster.pdf, poster.svg):
-            if file:
-                default_storage.delete(file.name)
-    Poster.objects.filter(pk__in=[p.pk for p in stale]).delete()
-    return len(stale)
+    stale = list(finished.order_by("-created_at", "-id").values_list("pk", flat=True)[keep:])
+    if not stale:
+        return 0
+    return posters_delete(Poster.objects.filter(pk__in=stale))
+
+
+def posters_forget(*, program_id: int, named_only: bool) -> int:
+    """Delete a program's posters (only those that print names, with `named_only`), for an
+    erasure or a consent change: a poster drawn before it may show the person."""
+    posters = Poster.objects.filter(program_id=program_id)
+    if named_only:
+        posters = posters.filter(anonymised=False)
+    return posters_delete(posters)
 
 
 def posters_sweep(*, keep: int | None = None) -> dict[str, int]:
     """Bring every program's posters back to what should exist: Poster rows beyond the keep
     limit go (files included), and so does every poster file no Poster row points at (left
     by a crash, a deleted program or an erased member). Returns what was deleted."""
-    program_ids = Poster.objects.values_list("program_id", flat=True).distinct()
-    rows = sum(posters_prune(program_id=pk, keep=keep) for pk in list(program_ids))
+    # Read before pruning: a pruned poster's files are deleted by posters_delete, not here.
     known = set()
     for pdf, svg in Poster.objects.values_list("pdf", "svg").iterator(chunk_size=2000):
         known.update(name for name in (pdf, svg) if name)
+    program_ids = Poster.objects.values_list("program_id", flat=True).distinct()
+    rows = sum(posters_prune(program_id=pk, keep=keep) for pk in list(program_ids))
     files = 0
     for name in _stored_files(POSTER_DIR):
         # A file saved a moment ago may belong to a poster still being finished.

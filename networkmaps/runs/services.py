@@ -1,4 +1,5 @@
-"""Metric runs: the one way to queue them, and the entry point for computing one.
+"""Metric runs: the one way to queue them, the entry point for computing one, and
+forgetting the suggestions they stored.
 
 Queueing lives here and the computing in runs/compute.py, so that runs/tasks.py (which
 computes) and this module (which sends the task) import in one direction only.
@@ -9,7 +10,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 
 from members.models import Program, Round
-from networkmaps.models import MetricRun
+from networkmaps.models import MetricRun, Suggestion
 from networkmaps.runs import tasks
 from networkmaps.runs.compute import metric_run_execute, round_data_load
 
@@ -18,6 +19,7 @@ __all__ = [
     "metric_run_request",
     "metric_runs_request_all",
     "round_data_load",
+    "suggestions_forget",
 ]
 
 
@@ -44,3 +46,10 @@ def metric_runs_request_all(*, program: Program, requested_by: str = "") -> list
         metric_run_request(program=program, round_=round_, requested_by=requested_by)
         for round_ in program.rounds.order_by("observed_on")
     ]
+
+
+def suggestions_forget(*, program_id: int) -> int:
+    """Delete every stored suggestion of a program (after an erasure): their reasons quote
+    names. The next metric run computes them afresh."""
+    deleted, _ = Suggestion.objects.filter(program_id=program_id).delete()
+    return deleted

@@ -5,6 +5,7 @@ import shutil
 import subprocess
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 
 from members.models import AuditEvent
@@ -207,12 +208,16 @@ def test_posters_page_refuses_unknown_choices(staff_client, computed):
     assert set(response.context["form"].errors) == {"paper", "colour_by"}
 
 
-def test_old_posters_and_their_files_are_pruned(computed, media, monkeypatch):
+def test_old_posters_and_their_files_are_pruned(
+    computed, media, monkeypatch, django_capture_on_commit_callbacks
+):
     monkeypatch.setattr(poster_files, "KEEP_POSTERS", 2)
-    for _ in range(3):
-        maps.poster_request(
-            program=computed, round_=computed.current_round(), options=maps.PosterOptions()
-        )
+    # Files go once the rows' deletion commits (the test's transaction never does).
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(3):
+            maps.poster_request(
+                program=computed, round_=computed.current_round(), options=maps.PosterOptions()
+            )
     assert Poster.objects.count() == 2
     assert len(list((media / "posters" / str(computed.pk)).iterdir())) == 4
 
@@ -279,7 +284,7 @@ def test_a_facilitator_poster_gives_hidden_members_codes_in_labels_and_index(com
 
 
 def test_the_sweep_deletes_posters_beyond_the_limit_and_files_without_a_poster(
-    computed, media, monkeypatch
+    computed, media, monkeypatch, django_capture_on_commit_callbacks
 ):
     for _ in range(3):
         maps.poster_request(
@@ -293,12 +298,27 @@ def test_the_sweep_deletes_posters_beyond_the_limit_and_files_without_a_poster(
     # Files just written may belong to a poster being finished: the sweep waits an hour.
     assert poster_files.posters_sweep() == {"posters": 0, "files": 0}
     monkeypatch.setattr(poster_files, "_older_than", lambda name, *, seconds: True)
-    assert poster_files.posters_sweep(keep=1) == {"posters": 2, "files": 2}
+    # A pruned poster's files go once the deletion commits (the test's transaction never does).
+    with django_capture_on_commit_callbacks(execute=True):
+        assert poster_files.posters_sweep(keep=1) == {"posters": 2, "files": 2}
     (kept,) = Poster.objects.all()
     assert sorted(p.name for p in folder.iterdir()) == sorted(
         name.rsplit("/", 1)[1] for name in (kept.pdf.name, kept.svg.name)
     )
     assert not any(orphan.exists() for orphan in orphans)
+
+
+def test_a_rolled_back_poster_deletion_leaves_rows_and_files_in_place(computed, media):
+    poster = maps.poster_request(
+        program=computed, round_=computed.current_round(), options=maps.PosterOptions()
+    )
+    poster.refresh_from_db()
+    files = [media / poster.pdf.name, media / poster.svg.name]
+    assert all(f.exists() for f in files)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        assert poster_files.posters_prune(program_id=computed.pk, keep=0) == 1
+        raise RuntimeError("the caller fails after deleting")
+    assert Poster.objects.filter(pk=poster.pk).exists() and all(f.exists() for f in files)
 
 
 def test_poster_and_run_tasks_are_registered_under_their_names():
