@@ -13,7 +13,6 @@ leading `'`, so Excel and LibreOffice show them as text instead of running a for
 from __future__ import annotations
 
 import math
-import random
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,6 +23,7 @@ from django.utils import timezone
 from members.models import Member, Program, Round
 from members.round_graph import round_graph_load
 from networkmaps.glossary import MEMBER_METRICS
+from networkmaps.maps.names import anonymous_numbers
 from networkmaps.models import MetricRun, NodeMetric
 
 # Rows per chunk a writer yields: big enough to stream fast, small enough to stay flat.
@@ -119,8 +119,7 @@ def export_data_load(*, program: Program, round_: Round, anonymised: bool) -> Ex
     metrics, positions, metric_columns = _run_metrics(round_)
 
     if anonymised:
-        numbers = list(range(1, len(members) + 1))
-        random.SystemRandom().shuffle(numbers)
+        numbers = anonymous_numbers(len(members))
         number_of = {row[0]: n for row, n in zip(members, numbers, strict=True)}
         ids = {pk: ANONYMOUS_ID.format(n) for pk, n in number_of.items()}
         labels = {pk: ANONYMOUS_LABEL.format(n) for pk, n in number_of.items()}

@@ -13,12 +13,18 @@ from collections.abc import Sequence
 from members.access import name_visible_to
 
 
-def anonymous_codes(count: int) -> list[str]:
-    """`count` shuffled codes "M001", "M002" ...: nothing about a person predicts theirs."""
+def anonymous_numbers(count: int) -> list[int]:
+    """1 ... `count` in a fresh shuffle from the system's secure source: the one place
+    anonymous codes are drawn (maps, posters, exports), so none can be predicted."""
     numbers = list(range(1, count + 1))
     secrets.SystemRandom().shuffle(numbers)
+    return numbers
+
+
+def anonymous_codes(count: int) -> list[str]:
+    """`count` shuffled codes "M001", "M002" ...: nothing about a person predicts theirs."""
     width = max(3, len(str(count)))
-    return [f"M{number:0{width}d}" for number in numbers]
+    return [f"M{number:0{width}d}" for number in anonymous_numbers(count)]
 
 
 def hidden_from(
