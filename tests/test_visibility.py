@@ -1,8 +1,12 @@
 """One visibility rule: staff see every name; a facilitator or a member sees a member's name
-only if that member chose "members". The first test walks every URL pattern a role can
-reach (pages, data, posters, the mixer, the API, the survey behind a personal link, the
-emails) and reports every surface that breaks the rule in one run; the second checks that
-those surfaces do name people who chose "members", so the first cannot pass by naming nobody."""
+only if that member chose "members"; a survey respondent (personal link, no sign-in) sees
+everyone on the roster by name — so they can name them — but a "staff only" member's
+title, organisation, email and member id never, and such a member is found by name only
+(no cohort or organisation filter lists them). The first test walks every URL pattern a
+role can reach (pages, data, posters, the mixer, the API, the survey behind a personal
+link, the emails) and reports every surface that breaks the rule in one run; the second
+checks that those surfaces do name people who chose "members" (and the respondent the
+staff-only member), so the first cannot pass by naming nobody."""
 
 import html
 import itertools
@@ -21,6 +25,7 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 from members.models import Member, Relationship
 from networkmaps.models import MetricRun, Poster, Suggestion
 from tests.factories import (
+    OrganisationFactory,
     ProgramRoleFactory,
     SurveyFactory,
     SurveyInvitationFactory,
@@ -36,6 +41,10 @@ HIDDEN_EMAIL = "zzyzx.hidden@example.org"
 SECRETS = (HIDDEN_NAME, "Zzyzx", "Hidden-Person", HIDDEN_EMAIL)
 SHOWN_NAME = "Quillon Shown-Person"
 SHOWN_MARK = "Quillon"
+# What a respondent must never see of the staff-only member, though they see the name.
+HIDDEN_TITLE = "Keeper of Vellum Ledgers"
+HIDDEN_ORG = "Ostrakon Collective"
+RESPONDENT_SECRETS = (HIDDEN_EMAIL, HIDDEN_TITLE, HIDDEN_ORG)
 
 
 @pytest.fixture(autouse=True)
@@ -90,7 +99,11 @@ def world(demo_program):
     people = list(program.members.filter(user=None).order_by("pk")[:8])
     hidden, shown, viewer, respondent, *others = people
     Member.objects.filter(pk=hidden.pk).update(
-        name=HIDDEN_NAME, email=HIDDEN_EMAIL, visibility=Member.Visibility.STAFF
+        name=HIDDEN_NAME,
+        email=HIDDEN_EMAIL,
+        title=HIDDEN_TITLE,
+        organisation=OrganisationFactory(program=program, name=HIDDEN_ORG),
+        visibility=Member.Visibility.STAFF,
     )
     Member.objects.filter(pk=shown.pk).update(name=SHOWN_NAME, visibility=Member.Visibility.MEMBERS)
     hidden.refresh_from_db()
@@ -271,7 +284,8 @@ def _extra_queries(name: str, world: World) -> list[str]:
 
 def _walk(world: World, tmp_path) -> list[Surface]:
     """GET every URL pattern as the facilitator and the member; the survey pages (personal
-    link, no sign-in) as the respondent, before and after they pick people by id."""
+    link, no sign-in) as the respondent, before and after they pick people the way the page
+    does (and once by a raw member id, which must be refused)."""
     surfaces = []
     respondent = Client()
     token_urls = []
@@ -288,11 +302,22 @@ def _walk(world: World, tmp_path) -> list[Surface]:
                     response = client.get(url + query)
                     surfaces.append(_surface(role, url + query, response, tmp_path))
     pick = reverse("members:survey-pick", kwargs={"token": world.token})
-    for person in (world.shown, world.hidden):
+    response = respondent.post(
+        pick, {"member": world.hidden.pk, "action": "know"}, headers={"HX-Request": "true"}
+    )
+    surfaces.append(_surface("respondent", f"POST {pick} (by raw id)", response, tmp_path))
+    assert "is not on this survey" in response.content.decode()
+    roster = reverse("members:survey-roster", kwargs={"token": world.token})
+    for search in (SHOWN_MARK, "Zzyzx"):
+        found = respondent.get(roster, {"q": search}).content.decode()
+        keys = re.findall(r'name="member" value="([^"]+)"', found)
+        assert len(keys) == 1, (search, keys)  # each is found by typing their name
         response = respondent.post(
-            pick, {"member": person.pk, "action": "know"}, headers={"HX-Request": "true"}
+            pick, {"member": keys[0], "action": "know"}, headers={"HX-Request": "true"}
         )
-        surfaces.append(_surface("respondent", f"POST {pick} (picked by id)", response, tmp_path))
+        surfaces.append(
+            _surface("respondent", f"POST {pick} (picked {search})", response, tmp_path)
+        )
     for url in token_urls:
         response = respondent.get(url)
         surfaces.append(_surface("respondent", f"{url} (after picking)", response, tmp_path))
@@ -303,17 +328,46 @@ def _found(text: str | None, needles) -> list[str]:
     return [needle for needle in needles if text and needle in text]
 
 
+def _member_ids_shown(text: str | None, member_id: int) -> list[str]:
+    """Where a survey page would show a member id: a pick form's value that is not an
+    opaque key, a rating field named by id, a data attribute."""
+    if not text:
+        return []
+    values = re.findall(r'name="member" value="([^"]*)"', text)
+    shown = [f'member value="{v}"' for v in values if not re.fullmatch(r"[0-9a-f]{20}", v)]
+    shown += re.findall(rf'(?<![\w-])(?:types|strength|rate)-{member_id}"', text)
+    shown += re.findall(rf'data-member="{member_id}"', text)
+    return shown
+
+
+def _respondent_leaks(surface: Surface, member_id: int) -> list[str]:
+    """What the respondent must not see: the staff-only member's details and id anywhere,
+    and their name in roster results a cohort or organisation filter chose."""
+    found = _found(surface.text, RESPONDENT_SECRETS) + _member_ids_shown(surface.text, member_id)
+    query = parse_qs(urlsplit(surface.url).query)
+    filtered = ("cohort" in query or "organisation" in query) and "q" not in query
+    if filtered and "/roster/" in surface.url:
+        found += _found(surface.text, SECRETS)
+    return found
+
+
 def _context(text: str, needle: str, width: int = 50) -> str:
     at = text.index(needle)
     return " ".join(text[max(0, at - width) : at + len(needle) + width].split())
 
 
-def test_a_staff_only_name_reaches_no_facilitator_member_or_respondent(world, tmp_path):
+def test_a_staff_only_member_is_named_to_no_facilitator_or_member_and_bare_to_respondents(
+    world, tmp_path
+):
     surfaces = _walk(world, tmp_path)
     leaks = [
         f"{s.role} {s.url} [{s.status}]: {', '.join(found)} in …{_context(s.text, found[0])}…"
         for s in surfaces
-        if (found := _found(s.text, SECRETS))
+        if (
+            found := _respondent_leaks(s, world.hidden.pk)
+            if s.role == "respondent"
+            else _found(s.text, SECRETS)
+        )
     ]
     for message in mail.outbox:
         if HIDDEN_EMAIL in message.to:
@@ -380,4 +434,21 @@ def test_a_name_shown_to_members_is_named_there_and_staff_see_everyone(world, tm
     surface = _surface("respondent", roster, respondent.get(f"{roster}?q={SHOWN_MARK}"), tmp_path)
     if SHOWN_NAME not in surface.text:
         missing.append(f"respondent {roster}?q={SHOWN_MARK} [{surface.status}]: not shown")
+    # A staff-only member is on the survey's list by name, so others can name them. (The
+    # search word differs in case from the name, so echo-stripping leaves the name whole.)
+    surface = _surface("respondent", roster, respondent.get(f"{roster}?q=zzyzx"), tmp_path)
+    if HIDDEN_NAME not in surface.text:
+        missing.append(f"respondent {roster}?q=zzyzx [{surface.status}]: {HIDDEN_NAME} not shown")
     assert missing == [], "\n".join(missing)
+
+
+def test_the_consent_screen_says_what_each_choice_shows(world):
+    """The member chooses on their own page; it must say what the survey list shows."""
+    url = reverse("networkmaps:my-network", kwargs={"slug": world.program.slug})
+    page = html.unescape(world.clients["member"].get(url).content.decode())
+    assert "Visible to program staff only" in page and "Visible by name to other members" in page
+    assert (
+        "Your name appears in the survey's list so other members can name you;"
+        " your title and organisation do not"
+    ) in page
+    assert "anonymous dot or code on maps, posters, mixing tables" in page

@@ -4,15 +4,35 @@ from django import forms
 
 from members.models import Member, ProgramRole
 
+# What each choice means, in the member's words: the consent screen shows it under the
+# choice, and it must stay true to the rule in members/access.py.
+VISIBILITY_MEANS = {
+    Member.Visibility.STAFF: (
+        "Program staff see your name, title and organisation. Facilitators and other members"
+        " see you only as an anonymous dot or code on maps, posters, mixing tables and their"
+        " own pages. Your name appears in the survey's list so other members can name you;"
+        " your title and organisation do not, and you are found only by typing your name."
+    ),
+    Member.Visibility.MEMBERS: (
+        "Facilitators and other members see your name, title and organisation on maps,"
+        " posters, mixing tables and their own pages. In a relationship survey you are"
+        " listed with your title and organisation, and can be found by them."
+    ),
+}
+
 
 class MemberSettingsForm(forms.Form):
     visibility = forms.ChoiceField(
         choices=Member.Visibility.choices, widget=forms.RadioSelect,
-        label="Who may see you by name",
+        label="What others in the program may see of you",
     )  # fmt: skip
     accepts_introductions = forms.BooleanField(
         required=False, label="Suggest introductions to me, and me to others"
     )
+
+    def visibility_explained(self):
+        """Each visibility radio with what choosing it means (see VISIBILITY_MEANS)."""
+        return [(radio, VISIBILITY_MEANS[radio.data["value"]]) for radio in self["visibility"]]
 
 
 class InvitationForm(forms.Form):

@@ -46,7 +46,7 @@ def answers_open(*, invitation: SurveyInvitation, now: datetime.datetime | None 
 
 def _previous_answers(invitation: SurveyInvitation) -> dict:
     """The member's ties of the previous round, as a draft, to people still on the roster
-    whom the member may see by name (others they can type in as not listed)."""
+    (everyone on it, "staff only" members too: the respondent sees them by name)."""
     survey = invitation.survey
     previous = survey.round.previous()
     answers = {"known": [], "meet": [], "unlisted": []}
@@ -112,8 +112,7 @@ def _roster_member(invitation: SurveyInvitation, member_id) -> Member:
         raise AnswerInvalid("Pick a person from the list.") from exc
     if member_id == invitation.member_id:
         raise AnswerInvalid("You cannot name yourself — pick the people you know.")
-    # The same list the respondent searches: a hidden person's id is refused like any
-    # id that is not on the list, so a pick never confirms who is behind it.
+    # The same list the respondent searches: anyone on it may be picked, nobody else.
     member = roster_for_respondent(invitation=invitation).filter(pk=member_id).first()
     if member is None:
         raise AnswerInvalid("That person is not on this survey's list of people.")
@@ -148,7 +147,7 @@ def answer_pick(
 
 def answer_unpick(*, invitation: SurveyInvitation, member_id) -> None:
     def change(answers: dict, survey: Survey) -> None:
-        target = int(member_id) if str(member_id).isdigit() else None
+        target = int(member_id) if str(member_id).isascii() and str(member_id).isdigit() else None
         answers["known"] = [k for k in answers["known"] if k["member"] != target]
         answers["meet"] = [m for m in answers["meet"] if m != target]
 
@@ -175,8 +174,9 @@ def answer_unlisted_add(*, invitation: SurveyInvitation, name: str, organisation
 
 def answer_unlisted_remove(*, invitation: SurveyInvitation, index) -> None:
     def change(answers: dict, survey: Survey) -> None:
-        if str(index).isdigit() and int(index) < len(answers["unlisted"]):
-            answers["unlisted"].pop(int(index))
+        index_ = str(index)
+        if index_.isascii() and index_.isdigit() and int(index_) < len(answers["unlisted"]):
+            answers["unlisted"].pop(int(index_))
 
     _answers_change(invitation, change)
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from members import ties
+from members.access import name_visible_to
 from members.models import IntroductionRequest, Member, SurveyInvitation, UnlistedPerson
 from members.surveys.drafts import _survey_open_check, answers_normalised, answers_problems
 from members.surveys.errors import AnswerInvalid
@@ -48,9 +49,8 @@ def answers_submit(
             raise AnswerInvalid("You cannot name yourself. Remove yourself from your list.")
         off_roster = [m for m in named if m not in roster]
         if off_roster:
-            names = Member.objects.filter(pk__in=off_roster).values_list("name", flat=True)
-            listed = ", ".join(sorted(names)) or "someone"
-            raise AnswerInvalid(f"Not on this survey's list of people: {listed}.")
+            who = _off_roster(survey, off_roster)
+            raise AnswerInvalid(f"Not on this survey's list of people: {who}.")
         names = dict(
             Member.objects.filter(pk__in=[k["member"] for k in answers["known"]]).values_list(
                 "pk", "name"
@@ -95,6 +95,18 @@ def answers_submit(
         unlisted=unlisted,
         skipped=sorted(set(filter(None, skipped_names))),
     )
+
+
+def _off_roster(survey, member_ids: list[int]) -> str:
+    """Who of these is not on the roster, in words the respondent may read: off the roster
+    they are a viewer without a role, so a name the rule hides (or another program's
+    member) is "someone"."""
+    people = Member.objects.filter(program_id=survey.program_id, pk__in=member_ids)
+    people = people.values_list("name", "visibility")
+    names = sorted({name for name, visibility in people if name_visible_to(None, visibility)})
+    if len(names) < len(set(member_ids)):
+        names.append("someone else" if names else "someone")
+    return ", ".join(names)
 
 
 def _unlisted_replace(invitation, entries, asked, roster, wanted) -> int:

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from members.access import members_named_to
+from members.access import RESPONDENT, members_detailed_to, members_named_to
 from members.models import Member
 from members.surveys import drafts, errors, links, roster, submit
 from members.surveys.forms import ratings_from_post
@@ -42,10 +42,10 @@ def _answer_context(request, invitation, **extra) -> dict:
     survey = invitation.survey
     answers = drafts.answers_normalised(invitation.answers)
     ids = [k["member"] for k in answers["known"]] + answers["meet"]
-    # Only people the respondent may see by name; a pick of someone who has hidden their
-    # name since is taken out of drafts by their consent change (members/privacy/consent.py).
-    people = members_named_to(None, Member.objects.filter(program_id=survey.program_id))
-    people = people.select_related("organisation").in_bulk(ids)
+    # Each person as the respondent may see them: a name, the rest only if the rule allows.
+    members = Member.objects.filter(program_id=survey.program_id, pk__in=ids)
+    members = members_named_to(RESPONDENT, members).select_related("organisation")
+    people = roster.people_shown(invitation=invitation, members=members)
     return {
         "invitation": invitation,
         "survey": survey,
@@ -64,7 +64,7 @@ def _answer_context(request, invitation, **extra) -> dict:
 def _roster_context(request, invitation) -> dict:
     query = request.GET.get("q", "").strip()
     cohort, organisation = request.GET.get("cohort", ""), request.GET.get("organisation", "")
-    offset = int(request.GET.get("offset", "0")) if request.GET.get("offset", "").isdigit() else 0
+    offset = roster.row_id(request.GET.get("offset")) or 0
     page = None
     if query or cohort or organisation:
         page = roster.roster_search(
@@ -80,11 +80,15 @@ def _roster_context(request, invitation) -> dict:
         "query": query,
         "cohort": cohort,
         "organisation": organisation,
-        "known_ids": {k["member"] for k in answers["known"]},
-        "meet_ids": set(answers["meet"]),
+        "known_keys": _keys(invitation, [k["member"] for k in answers["known"]]),
+        "meet_keys": _keys(invitation, answers["meet"]),
         "token": request.survey_token,
         "status": invitation.survey.status(timezone.localdate()),
     }
+
+
+def _keys(invitation, member_ids) -> set[str]:
+    return {roster.person_key(invitation_id=invitation.pk, member_id=m) for m in member_ids}
 
 
 @survey_link
@@ -96,8 +100,10 @@ def survey_answer(request, invitation):
     context = _answer_context(request, invitation) | _roster_context(request, invitation)
     context["roster_size"] = people.count() + 1  # the list includes the respondent
     context["cohorts"] = survey.cohorts.all()
+    # Only organisations of people whose organisation the respondent may see.
+    listed = members_detailed_to(RESPONDENT, people)
     context["organisations"] = (
-        survey.program.organisations.filter(members__in=people).distinct().order_by("name")
+        survey.program.organisations.filter(members__in=listed).distinct().order_by("name")
     )
     return render(request, "members/survey/answer_people.html", context)
 
@@ -112,13 +118,21 @@ def survey_roster(request, invitation):
 @survey_link
 @require_POST
 def survey_pick(request, invitation):
+    # The page names people by key, never by id: the server turns a key back into an id.
+    key = request.POST.get("member")
     try:
         if request.POST.get("action") == "remove":
-            drafts.answer_unpick(invitation=invitation, member_id=request.POST.get("member"))
+            answers = drafts.answers_normalised(invitation.answers)
+            picked = [k["member"] for k in answers["known"]] + answers["meet"]
+            member_id = roster.person_member_id(invitation=invitation, key=key, among=picked)
+            drafts.answer_unpick(invitation=invitation, member_id=member_id)
         else:
+            member_id = roster.person_member_id(invitation=invitation, key=key)
+            if member_id is None and key:
+                raise errors.AnswerInvalid("That person is not on this survey's list of people.")
             drafts.answer_pick(
                 invitation=invitation,
-                member_id=request.POST.get("member"),
+                member_id=member_id,
                 wants_introduction=request.POST.get("action") == "meet",
             )
         error = ""
@@ -163,13 +177,23 @@ def _safe_next(request, invitation) -> str:
     return f"{url}?{query}" if query and "//" not in query else url
 
 
+def _ratings(post, invitation):
+    """The questions page's ratings, its people's keys turned back into member ids."""
+    answers = drafts.answers_normalised(invitation.answers)
+    ids = {
+        roster.person_key(invitation_id=invitation.pk, member_id=k["member"]): k["member"]
+        for k in answers["known"]
+    }
+    keyed = answers | {"known": [{"member": key} for key in ids]}
+    known, unlisted = ratings_from_post(post, keyed)
+    return {ids[key]: rating for key, rating in known.items()}, unlisted
+
+
 @survey_link
 def survey_questions(request, invitation):
     """Step 2: for each person, how you are connected and how well you know them."""
     if request.method == "POST":
-        known, unlisted = ratings_from_post(
-            request.POST, drafts.answers_normalised(invitation.answers)
-        )
+        known, unlisted = _ratings(request.POST, invitation)
         try:
             drafts.answers_rate(invitation=invitation, known=known, unlisted=unlisted)
         except errors.SurveyError as exc:
@@ -194,7 +218,7 @@ def survey_questions(request, invitation):
 def survey_review(request, invitation):
     """Step 3: check and submit."""
     context = _answer_context(request, invitation)
-    names = {person.pk: person.name for person, _ in context["known"]}
+    names = {entry["member"]: person.name for person, entry in context["known"]}
     problems = drafts.answers_problems(invitation=invitation, names=names)
     if request.method == "POST" and not problems:
         try:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import factory
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -333,13 +334,22 @@ def test_roster_search_pages_through_a_large_roster(world):
     assert (len(last.people), last.more) == (5, 0)
 
 
+def person_key(world, member, person) -> str:
+    """The opaque key a respondent's pages use for `person` (never the member id)."""
+    invitation = world.invitation(member)
+    return roster.person_key(invitation_id=invitation.pk, member_id=person.pk)
+
+
 def test_the_pages_take_a_member_from_picking_to_submitted(client, world):
     ada, target = world.cohort_a[0], world.cohort_b[1]
     token = world.link(ada).rstrip("/").split("/")[-1]
+    key = person_key(world, ada, target)
     client.get(reverse("members:survey-answer", args=[token]))
+    results = client.get(reverse("members:survey-roster", args=[token]), {"q": "bea 1"})
+    assert f'name="member" value="{key}"' in results.content.decode()
     response = client.post(
         reverse("members:survey-pick", args=[token]),
-        {"member": target.pk, "action": "know"},
+        {"member": key, "action": "know"},
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
@@ -352,8 +362,8 @@ def test_the_pages_take_a_member_from_picking_to_submitted(client, world):
     response = client.post(
         reverse("members:survey-questions", args=[token]),
         {
-            f"types-{target.pk}": [world.knows.pk],
-            f"strength-{target.pk}": "5",
+            f"types-{key}": [world.knows.pk],
+            f"strength-{key}": "5",
             "utypes-0": [world.advice.pk],
             "ustrength-0": "2",
             "action": "review",
@@ -373,7 +383,7 @@ def test_picking_self_through_the_page_shows_the_reason(client, world):
     token = world.link(ada).rstrip("/").split("/")[-1]
     response = client.post(
         reverse("members:survey-pick", args=[token]),
-        {"member": ada.pk, "action": "know"},
+        {"member": person_key(world, ada, ada), "action": "know"},
         HTTP_HX_REQUEST="true",
     )
     assert b"You cannot name yourself" in response.content
@@ -465,7 +475,7 @@ def test_forty_percent_response_page_and_closing_runs_metrics(
     assert MetricRun.objects.filter(round=world.survey.round).count() == 1
 
 
-def test_a_survey_past_its_closing_date_closes_when_staff_open_the_page(
+def test_a_survey_past_its_closing_date_is_closed_by_the_schedule_not_by_opening_the_page(
     client, world, django_capture_on_commit_callbacks
 ):
     world.survey.opens_on = timezone.localdate() - datetime.timedelta(days=30)
@@ -474,7 +484,13 @@ def test_a_survey_past_its_closing_date_closes_when_staff_open_the_page(
     client.force_login(world.staff)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.get(reverse("members:survey-list", args=[world.program.slug]))
-    assert b"reached its closing date" in response.content
+    assert response.status_code == 200
+    world.survey.refresh_from_db()
+    assert world.survey.closed_at is None  # a page view does no scheduled work
+    assert not MetricRun.objects.filter(round=world.survey.round).exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("surveys_close_due")
     world.survey.refresh_from_db()
     assert world.survey.closed_at is not None
     assert MetricRun.objects.filter(round=world.survey.round).exists()

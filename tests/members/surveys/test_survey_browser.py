@@ -22,6 +22,7 @@ from tests.factories import (
 
 ROSTER = 1500
 PICKS = {"Priya Raman": 4, "Tomás Okafor": 2, "Lena Fischer": 5}
+STAFF_ONLY = "Tomás Okafor"  # kept the default: named on the roster, nothing more
 
 
 def roster_program():
@@ -39,8 +40,9 @@ def roster_program():
             email=f"p{i}@example.org",
             title="Director" if i % 3 else "Organiser",
             organisation=orgs[i % len(orgs)],
-            # Chose to be seen by name: only such people are listed to respondents.
-            visibility=Member.Visibility.MEMBERS,
+            # Chose to be seen by name (title and organisation shown), but one kept the
+            # default "staff only": the roster lists them by name alone.
+            visibility=Member.Visibility.STAFF if name == STAFF_ONLY else Member.Visibility.MEMBERS,
         )
         for i, name in enumerate(names)
     )
@@ -86,6 +88,9 @@ def test_member_answers_the_survey_saves_resumes_and_submits(page, live_server):
         row.get_by_role("button", name=f"I know {name}").click()
         page.locator("#picked li", has_text=name).wait_for()
         page.locator(".roster-person", has_text=name).get_by_text("Added ✓").wait_for()
+        if name == STAFF_ONLY:
+            shown = row.inner_text() + page.locator("#picked li", has_text=name).inner_text()
+            assert "Harbour Org" not in shown and "Director" not in shown, shown
     assert page.locator("#picked h2").first.inner_text() == "People you know (3)"
     shot(page, "2-picked")
 
