@@ -28,6 +28,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from members.models import Member, Program, Relationship, UnlistedPerson
+from members.surveys import links, roster
 from members.ties import tie_record  # the service; update here if it moves
 from networkmaps.models import MetricRun
 from tests.factories import (
@@ -327,13 +328,16 @@ def survey_answer(w, *, pick=None, unlisted: str = "", strength=3) -> list[str]:
     client.get(reverse("members:survey-answer", args=[token]))
     ratings = {"action": "review"}
     if pick is not None:
+        # The pages name people by an opaque key per invitation, never by member id.
+        invitation = links.invitation_from_token(token=token)
+        key = roster.person_key(invitation_id=invitation.pk, member_id=pick.pk)
         response = client.post(
             reverse("members:survey-pick", args=[token]),
-            {"member": pick.pk, "action": "know"},
+            {"member": key, "action": "know"},
             HTTP_HX_REQUEST="true",
         )
         errors += page_errors(response)
-        ratings |= {f"types-{pick.pk}": [w.knows.pk], f"strength-{pick.pk}": str(strength)}
+        ratings |= {f"types-{key}": [w.knows.pk], f"strength-{key}": str(strength)}
     if unlisted:
         response = client.post(
             reverse("members:survey-unlisted", args=[token]),
