@@ -21,9 +21,9 @@ from members.surveys.responses import ResponseSummary, survey_response_summary
 from networkmaps.glossary import NETWORK_METRICS
 from networkmaps.graph import summary
 from networkmaps.graph.input import GraphInput, build_graphs
+from networkmaps.graph.metrics.structure import PERIPHERY_MAX_CORE
 from networkmaps.models import MetricRun, NetworkMetric, NodeMetric
 
-PERIPHERY_MAX_CORE = 1  # as in the metrics: isolates and people hanging on by one chain
 REPORT_METRICS = (
     "members",
     "ties",
@@ -116,11 +116,14 @@ def round_comparison(*, program: Program, before: Round, after: Round) -> RoundC
     """Compare two rounds of one program (usually a round and the one before it)."""
     graph_before, graph_after = round_graph_load(round_=before), round_graph_load(round_=after)
     pairs_before, pairs_after = round_pairs(graph=graph_before), round_pairs(graph=graph_after)
-    changes = summary.tie_changes(pairs_before, pairs_after)
     # Groups belong to the program, not the round: both rounds' readers give the same ones.
     groups = {key: graph_after.groups[key] for key in ("cohort", "sector")}
-    cross_before = summary.cross_group_ties(pairs_before, groups)
-    cross_after = summary.cross_group_ties(pairs_after, groups)
+    found = summary.round_changes(pairs_before, pairs_after, groups)
+    changes, cross_before, cross_after = (
+        found["changes"],
+        found["cross_before"],
+        found["cross_after"],
+    )
     comparison = RoundComparison(
         program=program,
         before=before,
@@ -164,13 +167,21 @@ def core_threshold(run: MetricRun) -> int | None:
     return (run.params or {}).get("thresholds", {}).get("core_k")
 
 
+def periphery_max_core(run: MetricRun) -> int:
+    """The highest core number still "on the edge" in this run, as the run recorded it
+    (runs from before it was recorded used the metrics' rule of today)."""
+    thresholds = (run.params or {}).get("thresholds", {})
+    return thresholds.get("periphery_max_core_number", PERIPHERY_MAX_CORE)
+
+
 def _add_core_moves(comparison: RoundComparison, before: MetricRun, after: MetricRun) -> None:
     core_k = core_threshold(after)
+    edge_before, edge_after = periphery_max_core(before), periphery_max_core(after)
     was = dict(NodeMetric.objects.filter(run=before).values_list("member_id", "core_number"))
     now = dict(NodeMetric.objects.filter(run=after).values_list("member_id", "core_number"))
-    on_edge = {m for m, level in was.items() if level <= PERIPHERY_MAX_CORE}
+    on_edge = {m for m, level in was.items() if level <= edge_before}
     moved = [m for m in on_edge if core_k is not None and now.get(m, 0) >= core_k]
-    comparison.left_periphery = sum(now.get(m, 0) > PERIPHERY_MAX_CORE for m in on_edge)
+    comparison.left_periphery = sum(now.get(m, 0) > edge_after for m in on_edge)
     comparison.moved_to_core = list(Member.objects.filter(pk__in=moved).order_by("name"))
 
 

@@ -34,6 +34,24 @@ def cross_group_ties(
     return counts
 
 
+def round_changes(
+    before: dict[tuple[int, int], int] | None,
+    after: dict[tuple[int, int], int],
+    groups: dict[str, dict[int, str | None]],
+) -> dict[str, dict[str, int]]:
+    """What a round's network gained and lost since the one `before` it, and how many ties
+    cross groups in each: the one place a metric run and the round report get them.
+
+    `before`/`after` are merged ties ({(low, high): strength}); `before` None means there
+    is no earlier round, so "changes" and "cross_before" are empty.
+    """
+    return {
+        "changes": tie_changes(before, after) if before is not None else {},
+        "cross_before": cross_group_ties(before, groups) if before is not None else {},
+        "cross_after": cross_group_ties(after, groups),
+    }
+
+
 def community_labels(
     communities: dict[int, int], groups: dict[str, dict[int, str | None]], *, max_parts: int = 2
 ) -> dict[int, tuple[int, str]]:

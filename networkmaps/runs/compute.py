@@ -180,11 +180,13 @@ def _execute(run: MetricRun) -> MetricRun:
         exclude_pairs=_dismissed_pairs(run.program_id),
     )
     timings["suggestions"] = time.perf_counter() - mark
-    network = dict(result.network)
-    network.update(summary.cross_group_ties(current, merged.groups))
+    before = None
     if data.previous_ties is not None:
         before = build_graphs(GraphInput(nodes=data.graph.nodes, ties=data.previous_ties))
-        network.update(summary.tie_changes(before.pair_strengths(), current))
+    changes = summary.round_changes(
+        before.pair_strengths() if before else None, current, merged.groups
+    )
+    network = dict(result.network) | changes["cross_after"] | changes["changes"]
     labels = summary.community_labels(result.communities, merged.groups)
 
     _set_progress(run.pk, "saving results", 0.97)

@@ -126,6 +126,7 @@ from networkmaps.graph.metrics.stages import Stages
 from networkmaps.graph.metrics.structure import (
     BROKERAGE_ROLES,
     CORE_MIN_SHARE,
+    PERIPHERY_MAX_CORE,
     brokerage_counts,
     core_threshold,
     louvain,
@@ -311,7 +312,7 @@ def compute_metrics(
         "thresholds": {
             "core_min_share": CORE_MIN_SHARE,
             "core_k": core_k,
-            "periphery_max_core_number": 1,
+            "periphery_max_core_number": PERIPHERY_MAX_CORE,
             "min_component_sources": MIN_COMPONENT_SOURCES if approximate else None,
         },
         "brokerage_groupings": sorted(brokerage),

@@ -7,7 +7,7 @@ import numpy as np
 
 from networkmaps.graph.input import MergedGraph
 from networkmaps.graph.metrics.paths import Paths, largest_component
-from networkmaps.graph.metrics.structure import group_codes
+from networkmaps.graph.metrics.structure import PERIPHERY_MAX_CORE, group_codes
 
 
 def network_metrics(
@@ -49,7 +49,7 @@ def network_metrics(
         "reciprocity": reciprocity(merged),
         "isolates": int((degree == 0).sum()),
         "core_size": core_size,
-        "periphery_size": int((core <= 1).sum()),
+        "periphery_size": int((core <= PERIPHERY_MAX_CORE).sum()),
     }
     for grouping, values in groups.items():
         codes = group_codes(merged.order, values)

@@ -11,6 +11,8 @@ import numpy as np
 from networkmaps.graph.input import MergedGraph
 
 CORE_MIN_SHARE = 0.2
+# The periphery: isolates and members who hang on by one chain (core number 0 or 1).
+PERIPHERY_MAX_CORE = 1
 BROKERAGE_GROUPINGS = ("cohort", "sector", "organisation")
 # Column order of kernels.brokerage_counts; ties between counts go to the earlier role.
 BROKERAGE_ROLES = ("coordinator", "gatekeeper", "representative", "consultant", "liaison")

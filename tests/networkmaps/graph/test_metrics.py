@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from scipy.sparse.csgraph import connected_components
 
+from networkmaps.graph import summary
 from networkmaps.graph.metrics import (
     GraphInput,
     MergedGraph,
@@ -541,3 +542,20 @@ def test_build_graphs_views_agree():
     matrix = merged.adjacency()
     assert (matrix != matrix.T).nnz == 0
     assert np.array_equal(merged.order, np.array(sorted(graph.nodes)))
+
+
+def test_round_changes_count_ties_gained_lost_and_across_groups_in_both_rounds():
+    before = {(1, 2): 2, (2, 3): 1, (3, 4): 3}
+    after = {(1, 2): 3, (3, 4): 1, (1, 4): 1}
+    groups = {"cohort": {1: "A", 2: "A", 3: "B", 4: "B"}}
+    found = summary.round_changes(before, after, groups)
+    assert found["changes"] == {
+        "ties_new": 1,
+        "ties_lost": 1,
+        "ties_strengthened": 1,
+        "ties_weakened": 1,
+    }
+    assert found["cross_before"] == {"cross_cohort_ties": 1}
+    assert found["cross_after"] == {"cross_cohort_ties": 1}
+    first = summary.round_changes(None, after, groups)
+    assert first["changes"] == {} and first["cross_before"] == {}
