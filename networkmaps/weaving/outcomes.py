@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 
-from members.models import Program, Relationship, Round
+from members.models import Program, Round
+from members.round_graph import round_graph_load
 from networkmaps.models import PairDecision, Suggestion
 
 
@@ -22,11 +23,7 @@ def decision_outcomes_update(*, round_: Round) -> int:
     waiting = list(waiting)
     if not waiting:
         return 0
-    members = {m for _, a, b in waiting for m in (a, b)}
-    counted = Relationship.objects.counted(round_).filter(
-        source_id__in=members, target_id__in=members
-    )
-    tied = {(min(s, t), max(s, t)) for s, t in counted.values_list("source_id", "target_id")}
+    tied = round_graph_load(round_=round_).pairs()
     formed = [pk for pk, a, b in waiting if (a, b) in tied]
     return PairDecision.objects.filter(pk__in=formed).update(tie_round=round_)
 
