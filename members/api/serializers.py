@@ -168,7 +168,14 @@ class BulkRelationshipSerializer(serializers.Serializer):
     target = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     type = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     round = serializers.IntegerField(min_value=1, max_value=MAX_ID)
-    strength = serializers.IntegerField(min_value=1, max_value=5, default=3)
+    strength = serializers.IntegerField(default=ties.DEFAULT_STRENGTH)
+
+    def validate_strength(self, value: int) -> int:
+        # The write path's rule and wording, checked with the fields so a bad strength is
+        # reported like the other field errors, before ids are looked up.
+        if not ties.strength_valid(value):
+            raise serializers.ValidationError(ties.strength_problem(value))
+        return value
 
 
 class BulkErrorSerializer(serializers.Serializer):

@@ -6,8 +6,9 @@ ties calls `network_changed_send` once with the rounds it touched, so networkmap
 recompute per round after the transaction commits. Pages, the API, imports, surveys and the
 demo call these functions; none of them writes Relationship rows itself.
 
-Modules: validate (tie_validate, ProgramRows, tie_key), record (one tie), bulk (many ties;
-copy holds the one PostgreSQL COPY), reported (a survey respondent's ties).
+Modules: validate (tie_validate, ties_validate, ProgramRows, tie_key), record (one tie),
+bulk (many ties), copy (the one PostgreSQL COPY and the one bulk_create of new rows),
+reported (a survey respondent's ties).
 """
 
 from members.ties.bulk import BulkResult, ties_bulk_upsert, ties_insert, ties_strength_set
@@ -21,9 +22,11 @@ from members.ties.validate import (
     TieProblem,
     TiesRejected,
     TieTuple,
+    strength_problem,
     strength_valid,
     tie_key,
     tie_validate,
+    ties_validate,
 )
 
 __all__ = [
@@ -35,6 +38,7 @@ __all__ = [
     "TieProblem",
     "TieTuple",
     "TiesRejected",
+    "strength_problem",
     "strength_valid",
     "tie_delete",
     "tie_key",
@@ -45,4 +49,5 @@ __all__ = [
     "ties_missing_add",
     "ties_reported_replace",
     "ties_strength_set",
+    "ties_validate",
 ]

@@ -10,17 +10,17 @@ from django.utils import timezone
 
 from members.models import Program, Relationship
 from members.signals import network_changed_send
-from members.ties.copy import ties_copy
+from members.ties.copy import ties_copy, ties_rows_create
 from members.ties.validate import (
     BATCH,
     ProgramRows,
     TieProblem,
     TiesRejected,
     TieTuple,
+    strength_problem,
     strength_valid,
-    tie_key,
-    tie_validate,
     ties_recorded,
+    ties_validate,
 )
 
 
@@ -51,25 +51,8 @@ def ties_bulk_upsert(
     with transaction.atomic():
         Program.objects.select_for_update().filter(pk=program.pk).first()
         rows = ProgramRows.load(program_id=program.pk)
-        problems: list[TieProblem] = []
-        keys: list[tuple] = []
-        first_index: dict[tuple, int] = {}
-        for index, item in enumerate(items):
-            errors = tie_validate(program_id=program.pk, rows=rows, **_fields(item))
-            problems += [TieProblem(index, name, message) for name, message in errors.items()]
-            key = tie_key(*_ids(item), directed=rows.directed.get(item["type"], True))
-            keys.append(key)
-            if errors:
-                continue
-            if key in first_index:
-                message = (
-                    f"The same tie as item {first_index[key]} (same members, type and "
-                    "round); give each tie once."
-                )
-                problems.append(TieProblem(index, "target", message))
-            first_index.setdefault(key, index)
-        if problems:
-            raise TiesRejected(problems)
+        batch = [(*_ids(item), item["strength"]) for item in items]
+        keys = ties_validate(program_id=program.pk, ties=batch, rows=rows, once=True)
 
         existing = ties_recorded(
             rows.directed,
@@ -81,9 +64,9 @@ def ties_bulk_upsert(
         result = BulkResult()
         new, changed = [], []
         now = timezone.now()
-        for item, key in zip(items, keys, strict=True):
+        for item, tie, key in zip(items, batch, keys, strict=True):
             if key not in existing:
-                new.append(Relationship(program=program, origin=origin, **_field_ids(item)))
+                new.append(tie)
                 result.created += 1
                 result.rounds.add(item["round"])
             elif existing[key][1] != item["strength"]:
@@ -95,7 +78,7 @@ def ties_bulk_upsert(
             else:
                 result.unchanged += 1
         # bulk_create, not COPY: the API answers with each tie's id.
-        created = iter(Relationship.objects.bulk_create(new, batch_size=2000))
+        created = iter(ties_rows_create(program.pk, new, origin))
         Relationship.objects.bulk_update(changed, ["strength", "updated_at"], batch_size=2000)
         result.ids = [existing[key][0] if key in existing else next(created).pk for key in keys]
         if result.rounds:
@@ -113,39 +96,12 @@ def ties_insert(*, program_id: int, ties: Sequence[TieTuple], origin: str, reaso
     if not ties:
         return 0
     rows = ProgramRows.load(program_id=program_id)
-    problems = []
-    for index, (source, target, type_id, round_id, strength) in enumerate(ties):
-        errors = tie_validate(
-            program_id=program_id,
-            source=source,
-            target=target,
-            type=type_id,
-            round=round_id,
-            strength=strength,
-            rows=rows,
-        )
-        problems += [TieProblem(index, name, message) for name, message in errors.items()]
-    if problems:
-        raise TiesRejected(problems)
+    ties_validate(program_id=program_id, ties=ties, rows=rows)
     with transaction.atomic():
         if connection.vendor == "postgresql":
             ties_copy(program_id, ties, origin)
         else:
-            Relationship.objects.bulk_create(
-                (
-                    Relationship(
-                        program_id=program_id,
-                        source_id=source,
-                        target_id=target,
-                        type_id=type_id,
-                        round_id=round_id,
-                        strength=strength,
-                        origin=origin,
-                    )
-                    for source, target, type_id, round_id, strength in ties
-                ),
-                batch_size=BATCH,
-            )
+            ties_rows_create(program_id, ties, origin)
         network_changed_send(
             program_id=program_id, round_ids={tie[3] for tie in ties}, reason=reason
         )
@@ -158,7 +114,7 @@ def ties_strength_set(*, program_id: int, strengths: dict[int, int], reason: str
     if bad:
         pk, strength = next(iter(bad.items()))
         raise TiesRejected(
-            [TieProblem(None, "strength", f"Tie {pk}: strength must be 1 to 5, not {strength!r}.")]
+            [TieProblem(None, "strength", f"Tie {pk}: {strength_problem(strength)}")]
         )
     by_strength: dict[int, list[int]] = {}
     for pk, strength in strengths.items():
@@ -179,20 +135,5 @@ def ties_strength_set(*, program_id: int, strengths: dict[int, int], reason: str
     return rounds
 
 
-def _fields(item: dict) -> dict:
-    names = ("source", "target", "type", "round", "strength")
-    return {name: item[name] for name in names}
-
-
 def _ids(item: dict) -> tuple[int, int, int, int]:
     return item["source"], item["target"], item["type"], item["round"]
-
-
-def _field_ids(item: dict) -> dict:
-    return {
-        "source_id": item["source"],
-        "target_id": item["target"],
-        "type_id": item["type"],
-        "round_id": item["round"],
-        "strength": item["strength"],
-    }

@@ -1,15 +1,30 @@
-"""One PostgreSQL COPY of new ties: the fast path for imports and the demo seed."""
+"""Inserting new tie rows, already validated: one PostgreSQL COPY (the fast path for
+imports and the demo seed) or bulk_create (where each new tie's id is needed)."""
 
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from django.db import connection
 from django.utils import timezone
 
 from members.models import Relationship
-from members.ties.validate import TieTuple
+from members.ties.validate import BATCH, TieTuple
+
+
+def ties_rows_create(program_id: int, ties: Iterable[TieTuple], origin: str) -> list[Relationship]:
+    """The ties as Relationship rows through bulk_create, with their ids."""
+    return Relationship.objects.bulk_create(
+        (
+            Relationship(
+                program_id=program_id, source_id=source, target_id=target, type_id=type_id,
+                round_id=round_id, strength=strength, origin=origin,
+            )
+            for source, target, type_id, round_id, strength in ties
+        ),
+        batch_size=BATCH,
+    )  # fmt: skip
 
 
 def ties_copy(program_id: int, ties: Sequence[TieTuple], origin: str) -> None:

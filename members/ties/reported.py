@@ -5,17 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import Q
 
 from members.models import Relationship
 from members.signals import network_changed_send
-from members.ties.validate import (
-    ProgramRows,
-    TieProblem,
-    TiesRejected,
-    tie_key,
-    tie_validate,
-    ties_recorded,
-)
+from members.ties.copy import ties_rows_create
+from members.ties.validate import ProgramRows, tie_key, ties_recorded, ties_validate
 
 
 def ties_reported_replace(
@@ -39,41 +34,31 @@ def ties_reported_replace(
         types={type_id for _, type_id in wanted},
         rounds=[round_id],
     )
-    problems = []
-    for index, ((target, type_id), strength) in enumerate(wanted.items()):
-        errors = tie_validate(
-            program_id=program_id,
-            source=source_id,
-            target=target,
-            type=type_id,
-            round=round_id,
-            strength=strength,
-            rows=rows,
-        )
-        problems += [TieProblem(index, name, message) for name, message in errors.items()]
-    if problems:
-        raise TiesRejected(problems)
+    ties = [(source_id, target, type_id, round_id, s) for (target, type_id), s in wanted.items()]
+    ties_validate(program_id=program_id, ties=ties, rows=rows)
     with transaction.atomic():
         mine = Relationship.objects.filter(round_id=round_id, source_id=source_id)
         reported = mine.filter(origin=origin)
         before = set(reported.values_list("target_id", "type_id", "strength"))
         reported.delete()
-        kept = set(mine.values_list("target_id", "type_id"))
-        skipped = [pair for pair in wanted if pair in kept]
-        new = {pair: strength for pair, strength in wanted.items() if pair not in kept}
-        Relationship.objects.bulk_create(
-            Relationship(
-                program_id=program_id,
-                source_id=source_id,
-                target_id=target,
-                type_id=type_id,
-                round_id=round_id,
-                strength=strength,
-                origin=origin,
-            )
-            for (target, type_id), strength in new.items()
+        # Reports are kept per direction: the other person's report of the same undirected
+        # tie is what makes it confirmed, so it does not stand in for this one. A tie staff
+        # entered or imported does, either way round, as it does in tie_record.
+        recorded = ties_recorded(
+            rows.directed,
+            Relationship.objects.filter(round_id=round_id).filter(
+                Q(source_id=source_id) | (Q(target_id=source_id) & ~Q(origin=origin))
+            ),
         )
-        if before != {(t, ty, s) for (t, ty), s in new.items()}:
+        new, skipped = [], []
+        for tie in ties:
+            key = tie_key(*tie[:4], directed=rows.directed[tie[2]])
+            if key in recorded:
+                skipped.append((tie[1], tie[2]))
+            else:
+                new.append(tie)
+        ties_rows_create(program_id, new, origin)
+        if before != {(target, type_id, s) for _, target, type_id, _, s in new}:
             network_changed_send(program_id=program_id, round_ids=[round_id], reason=reason)
     return skipped
 
@@ -95,18 +80,8 @@ def ties_missing_add(
     rows = ProgramRows.load(
         program_id=program_id, members=[source_id, target_id], types=type_ids, rounds=[round_id]
     )
-    for type_id in type_ids:
-        errors = tie_validate(
-            program_id=program_id,
-            source=source_id,
-            target=target_id,
-            type=type_id,
-            round=round_id,
-            strength=strength,
-            rows=rows,
-        )
-        if errors:
-            raise TiesRejected([TieProblem(None, name, m) for name, m in errors.items()])
+    ties = [(source_id, target_id, type_id, round_id, strength) for type_id in type_ids]
+    ties_validate(program_id=program_id, ties=ties, rows=rows)
     with transaction.atomic():
         pair = Relationship.objects.filter(round_id=round_id, type_id__in=type_ids)
         recorded = ties_recorded(
@@ -114,23 +89,9 @@ def ties_missing_add(
             pair.filter(source_id__in=[source_id, target_id], target_id__in=[source_id, target_id]),
         )
         new = [
-            (source_id, target_id, type_id, round_id, strength)
-            for type_id in type_ids
-            if tie_key(source_id, target_id, type_id, round_id, directed=rows.directed[type_id])
-            not in recorded
+            tie for tie in ties if tie_key(*tie[:4], directed=rows.directed[tie[2]]) not in recorded
         ]
-        Relationship.objects.bulk_create(
-            Relationship(
-                program_id=program_id,
-                source_id=source,
-                target_id=target,
-                type_id=type_id,
-                round_id=round_,
-                strength=s,
-                origin=origin,
-            )
-            for source, target, type_id, round_, s in new
-        )
+        ties_rows_create(program_id, new, origin)
         if new:
             network_changed_send(program_id=program_id, round_ids=[round_id], reason=reason)
     return len(new)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import models
@@ -108,13 +108,49 @@ def tie_validate(
     if "target" not in errors and ids["source"] == ids["target"]:
         errors["target"] = SELF_TIE
     if not strength_valid(strength):
-        errors["strength"] = f"Strength must be a whole number from 1 to 5, not {strength!r}."
+        errors["strength"] = strength_problem(strength)
     return errors
+
+
+def ties_validate(
+    *, program_id: int, ties: Sequence[TieTuple], rows: ProgramRows, once: bool = False
+) -> list[tuple]:
+    """Check a batch of ties with `tie_validate`; raise TiesRejected listing every problem
+    (by position in `ties`) so that nothing of the batch is written. With `once`, giving
+    the same tie twice (`tie_key`) is a problem too. Returns each tie's key."""
+    problems: list[TieProblem] = []
+    keys: list[tuple] = []
+    first_index: dict[tuple, int] = {}
+    for index, (source, target, type_id, round_id, strength) in enumerate(ties):
+        errors = tie_validate(
+            program_id=program_id, source=source, target=target, type=type_id,
+            round=round_id, strength=strength, rows=rows,
+        )  # fmt: skip
+        problems += [TieProblem(index, name, message) for name, message in errors.items()]
+        key = tie_key(source, target, type_id, round_id, directed=rows.directed.get(type_id, True))
+        keys.append(key)
+        if not once or errors:
+            continue
+        if key in first_index:
+            message = (
+                f"The same tie as item {first_index[key]} (same members, type and round); "
+                "give each tie once."
+            )
+            problems.append(TieProblem(index, "target", message))
+        first_index.setdefault(key, index)
+    if problems:
+        raise TiesRejected(problems)
+    return keys
 
 
 def strength_valid(value: object) -> bool:
     """A whole number from 1 to 5 (3.0 and True are not 3)."""
     return isinstance(value, int) and not isinstance(value, bool) and value in STRENGTHS
+
+
+def strength_problem(value: object) -> str:
+    """THE wording of the 1–5 strength rule, for a value `strength_valid` refuses."""
+    return f"Strength must be a whole number from 1 to 5, not {value!r}."
 
 
 def tie_key(source: int, target: int, type_id: int, round_id: int, *, directed: bool) -> tuple:
