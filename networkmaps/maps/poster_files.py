@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import OperationalError, transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import QuerySet
 from django.utils import dateformat, timezone
 
@@ -165,7 +165,7 @@ def poster_render(*, poster_id: int) -> Poster | None:
             "pdf": default_storage.save(f"{stem}.pdf", ContentFile(pdf)),
             "svg": default_storage.save(f"{stem}.svg", ContentFile(svg)),
         }
-    except OperationalError:
+    except (OperationalError, InterfaceError):
         # Transient database trouble: back to the queue for the task's retry.
         Poster.objects.filter(pk=poster_id, status=Poster.Status.RUNNING).update(
             status=Poster.Status.QUEUED

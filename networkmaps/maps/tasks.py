@@ -16,6 +16,10 @@ def poster_render(poster_id: int) -> None:
     poster_files.poster_render(poster_id=poster_id)
 
 
-@shared_task(name="networkmaps.posters_sweep", autoretry_for=(OperationalError,), max_retries=3)
+@shared_task(
+    name="networkmaps.posters_sweep",
+    autoretry_for=(OperationalError, InterfaceError),
+    max_retries=3,
+)
 def posters_sweep() -> dict[str, int]:
     return poster_files.posters_sweep()

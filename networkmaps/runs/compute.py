@@ -10,7 +10,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import OperationalError, connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -123,7 +123,7 @@ def _claim_and_execute(run_id: int) -> MetricRun | None:
     run = MetricRun.objects.select_related("round").get(pk=run_id)
     try:
         return _execute(run)
-    except OperationalError:
+    except (OperationalError, InterfaceError):
         # Transient database trouble: give the run back to the queue for the task's retry.
         MetricRun.objects.filter(pk=run_id, status=MetricRun.Status.RUNNING).update(
             status=MetricRun.Status.QUEUED, stage="waiting to retry"

@@ -5,7 +5,7 @@ import shutil
 import subprocess
 
 import pytest
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.urls import reverse
 
 from members.models import AuditEvent
@@ -186,6 +186,25 @@ def test_a_failed_drawing_is_reported_and_keeps_no_files(computed, media, monkey
     )
     assert poster.status == Poster.Status.FAILED and poster.error == "RuntimeError"
     assert not (media / "posters").exists()
+
+
+@pytest.mark.parametrize("error", [OperationalError, InterfaceError])
+def test_a_lost_database_connection_puts_the_poster_back_for_the_tasks_retry(
+    computed, media, monkeypatch, error
+):
+    monkeypatch.setattr(maps, "POSTER_INLINE_MAX_MEMBERS", 0)
+    poster = maps.poster_request(
+        program=computed, round_=computed.current_round(), options=maps.PosterOptions()
+    )
+
+    def lost(spec):
+        raise error("connection already closed")
+
+    monkeypatch.setattr(drawing, "render_pdf", lost)
+    with pytest.raises(error):
+        maps.poster_render(poster_id=poster.pk)
+    poster.refresh_from_db()
+    assert poster.status == Poster.Status.QUEUED
 
 
 def test_no_poster_before_metrics(demo_program):

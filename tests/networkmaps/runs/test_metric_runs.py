@@ -3,6 +3,7 @@ worker processes)."""
 
 import pytest
 from django.core.management import call_command
+from django.db import InterfaceError, OperationalError
 
 from members.models import Relationship
 from networkmaps.models import MetricRun, NetworkMetric, NodeMetric
@@ -75,6 +76,22 @@ def test_failed_run_leaves_the_previous_run_current(demo_program, monkeypatch):
     assert good.is_current
     assert not NodeMetric.objects.filter(run=failed).exists()
     assert not NetworkMetric.objects.filter(run=failed).exists()
+
+
+@pytest.mark.parametrize("error", [OperationalError, InterfaceError])
+def test_a_lost_database_connection_puts_the_run_back_for_the_tasks_retry(
+    demo_program, monkeypatch, error
+):
+    def lost(*args, **kwargs):
+        raise error("connection already closed")
+
+    monkeypatch.setattr(compute, "compute_metrics", lost)
+    round_ = demo_program.rounds.get(name="Year two")
+    run = services.metric_run_request(program=demo_program, round_=round_)
+    with pytest.raises(error):
+        compute.metric_run_execute(run_id=run.pk)
+    run.refresh_from_db()
+    assert run.status == MetricRun.Status.QUEUED
 
 
 def test_a_second_request_while_one_is_queued_returns_the_same_run(demo_program):
