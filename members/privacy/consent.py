@@ -2,8 +2,9 @@
 
 Only the member changes these (their settings form); staff forms and the API leave them
 alone, so "chosen by them on …" is true. Whatever must follow a change of mind is reached
-from here: their picks leave other members' drafts and, through `member_consent_changed`,
-stored posters that named them go.
+from here: through `member_consent_changed`, stored posters that named them go. Other
+members' survey picks of them stay: a survey list still shows their name (and only that),
+so others can name them, as the settings page tells them.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from django.utils import timezone
 from members.access import name_visible_to
 from members.models import Member
 from members.signals import member_consent_changed_send
-from members.surveys.drafts import drafts_person_remove
 
 
 @transaction.atomic
@@ -31,9 +31,6 @@ def member_settings_update(
     )
     member.refresh_from_db()
     if visibility != was and not name_visible_to(None, visibility):
-        # Respondents find only people they may see by name; a pick made before the
-        # change would show this name on their survey pages, so it goes.
-        drafts_person_remove(program_id=member.program_id, member_id=member.pk)
         member_consent_changed_send(
             program_id=member.program_id, member_id=member.pk, visibility=visibility
         )

@@ -228,17 +228,17 @@ def test_a_full_dump_holds_nothing_of_them(world, django_capture_on_commit_callb
     assert hits == []
 
 
-def test_hiding_their_name_takes_them_out_of_drafts_and_named_posters(
+def test_hiding_their_name_takes_named_posters_but_keeps_others_survey_picks(
     world, media, django_capture_on_commit_callbacks
 ):
     program, victim, other, third, invitation, staff, (named, anonymised) = world
+    before = SurveyInvitation.objects.get(pk=invitation.pk).answers
     with django_capture_on_commit_callbacks(execute=True):
         consent.member_settings_update(
             member=victim, visibility=Member.Visibility.STAFF, accepts_introductions=True
         )
-    answers = SurveyInvitation.objects.get(pk=invitation.pk).answers
-    assert [k["member"] for k in answers["known"]] == [third.pk]
-    assert answers["meet"] == []
+    # A survey list still names them (name only), so others' picks of them stay.
+    assert SurveyInvitation.objects.get(pk=invitation.pk).answers == before
     assert list(Poster.objects.filter(program=program)) == [anonymised]
     assert sorted(p.name for p in _files(media / "posters")) == sorted(
         Path(f.name).name for f in (anonymised.pdf, anonymised.svg)
