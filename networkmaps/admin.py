@@ -1,3 +1,5 @@
+"""The Django admin for metric runs: read-only, for looking into a run that went wrong."""
+
 from django.contrib import admin
 
 from networkmaps.models import MetricRun

@@ -1,3 +1,5 @@
+"""The networkmaps app: what is computed from members' networks and shown."""
+
 from django.apps import AppConfig
 
 

@@ -176,7 +176,7 @@ class SuggestionQuerySet(models.QuerySet):
 
 
 class Suggestion(models.Model):
-    """A weaving suggestion produced by a metric run (see networkmaps/analysis/weaving.py).
+    """A weaving suggestion produced by a metric run (see networkmaps/graph/weaving/).
 
     What staff decide about a pair lives in PairDecision, so it survives recomputation."""
 

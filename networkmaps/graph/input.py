@@ -1,8 +1,8 @@
 """From a round's relationship rows to the merged graph every metric runs on (no Django).
 
 ``build_graphs(graph)`` merges the ties once, with numpy, and hands out the views other
-modules need: a scipy.sparse adjacency matrix, an igraph graph or a networkx graph, all
-indexed by the same member order. See networkmaps.graph.metrics for the semantics.
+modules need: edge and arc arrays, a scipy.sparse adjacency matrix and the per-pair
+strengths, all indexed by the same member order. See networkmaps.graph.metrics for the semantics.
 """
 
 from __future__ import annotations

@@ -1,3 +1,5 @@
+"""`manage.py compute_metrics`: queue metric runs for a program's rounds (and --wait for them)."""
+
 import time
 
 from django.core.management.base import BaseCommand, CommandError
