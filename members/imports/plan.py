@@ -27,7 +27,7 @@ from members.models import (
     RelationshipType,
     Round,
 )
-from members.ties import DEFAULT_STRENGTH, SELF_TIE
+from members.ties import DEFAULT_STRENGTH, SELF_TIE, tie_key, ties_recorded
 
 DEFAULT_TYPE = "knows"
 MEMBER_TEXT_FIELDS = ("name", "external_id", "email", "title", "sector", "region")
@@ -390,21 +390,15 @@ class Plan:
                 )
 
     def _compare_ties(self, resolved: list[tuple]) -> None:
-        def key(source: int, target: int, type_key: int, round_key: int) -> tuple:
-            # An undirected tie is the same tie whichever way round it is written.
-            if not self.directed[type_key] and source > target:
-                source, target = target, source
-            return source, target, type_key, round_key
-
         wanted: dict[tuple, tuple] = {}  # key → (source, target, strength, row) as in the file
         repeats = 0
         for source, target, type_key, round_key, strength, row in resolved:
-            tie_key = key(source, target, type_key, round_key)
-            if tie_key in wanted:
+            key = tie_key(source, target, type_key, round_key, directed=self.directed[type_key])
+            if key in wanted:
                 repeats += 1
                 if strength is None:
-                    strength = wanted[tie_key][2]
-            wanted[tie_key] = (source, target, strength, row)
+                    strength = wanted[key][2]
+            wanted[key] = (source, target, strength, row)
         if repeats:
             said = "1 row repeats a tie" if repeats == 1 else f"{repeats} rows repeat ties"
             self.report.notes.append(
@@ -416,15 +410,12 @@ class Plan:
         types = [pk for pk in {k[2] for k in wanted} if pk > 0]
         if rounds and types:
             recorded = Relationship.objects.filter(round_id__in=rounds, type_id__in=types)
-            for pk, s, t, type_key, round_key, strength in recorded.values_list(
-                "id", "source_id", "target_id", "type_id", "round_id", "strength"
-            ).iterator(10000):
-                existing.setdefault(key(s, t, type_key, round_key), (pk, strength))
+            existing = ties_recorded(self.directed, recorded)
 
         tally = self.tallies["ties"]
-        for tie_key, (source, target, strength, row) in wanted.items():
-            tie = (source, target, *tie_key[2:])
-            found = existing.get(tie_key)
+        for key, (source, target, strength, row) in wanted.items():
+            tie = (source, target, *key[2:])
+            found = existing.get(key)
             if found is None:
                 strength = strength or DEFAULT_STRENGTH
                 self.new_ties.append((*tie, strength))
@@ -437,8 +428,8 @@ class Plan:
                     "updated", self._tie_said(tie, f"strength {found[1]} → {strength}", row)
                 )
 
-    def _tie_said(self, tie_key: tuple, change: str, row: int) -> str:
-        source, target, type_key, round_key = tie_key
+    def _tie_said(self, tie: tuple, change: str, row: int) -> str:
+        source, target, type_key, round_key = tie
         arrow = "→" if self.directed[type_key] else "—"
         return (
             f"{self.member_state[source]['name']} {arrow} {self.member_state[target]['name']} "

@@ -26,6 +26,7 @@ from members.ties.validate import (
     strength_valid,
     tie_key,
     tie_validate,
+    ties_recorded,
     ties_validate,
 )
 
@@ -47,6 +48,7 @@ __all__ = [
     "ties_bulk_upsert",
     "ties_insert",
     "ties_missing_add",
+    "ties_recorded",
     "ties_reported_replace",
     "ties_strength_set",
     "ties_validate",
