@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Q
 
 from members.models import Relationship
 from members.signals import network_changed_send
@@ -41,22 +40,12 @@ def ties_reported_replace(
         reported = mine.filter(origin=origin)
         before = set(reported.values_list("target_id", "type_id", "strength"))
         reported.delete()
-        # Reports are kept per direction: the other person's report of the same undirected
-        # tie is what makes it confirmed, so it does not stand in for this one. A tie staff
-        # entered or imported does, either way round, as it does in tie_record.
-        recorded = ties_recorded(
-            rows.directed,
-            Relationship.objects.filter(round_id=round_id).filter(
-                Q(source_id=source_id) | (Q(target_id=source_id) & ~Q(origin=origin))
-            ),
-        )
-        new, skipped = [], []
-        for tie in ties:
-            key = tie_key(*tie[:4], directed=rows.directed[tie[2]])
-            if key in recorded:
-                skipped.append((tie[1], tie[2]))
-            else:
-                new.append(tie)
+        # Deliberately per direction, unlike tie_record and ties_missing_add: a survey tie is
+        # one person's report, and "confirmed only" counts a pair when both reported it. So
+        # only a tie recorded from this same person to the same target stands in for theirs.
+        kept = set(mine.values_list("target_id", "type_id"))
+        new = [tie for tie in ties if (tie[1], tie[2]) not in kept]
+        skipped = [pair for pair in wanted if pair in kept]
         ties_rows_create(program_id, new, origin)
         if before != {(target, type_id, s) for _, target, type_id, _, s in new}:
             network_changed_send(program_id=program_id, round_ids=[round_id], reason=reason)

@@ -1,5 +1,6 @@
-"""A survey respondent's reported ties: the same tie staff recorded either way round stands
-in for a report of an undirected type; the other person's own report does not."""
+"""A survey respondent's reported ties are kept per direction, even for undirected types:
+a tie already recorded from them to the same person stands in for their report; one
+recorded the other way round (staff's, or the other person's report) does not."""
 
 import pytest
 
@@ -31,17 +32,19 @@ def _report(program, round_, source, wanted):
     )
 
 
-def test_a_staff_tie_either_way_round_stands_in_for_an_undirected_report(world):
+def test_only_a_tie_recorded_from_the_respondent_stands_in_for_their_report(world):
     program, ann, bo, knows, advice, round_ = world
-    for type_ in (knows, advice):
-        RelationshipFactory(
-            program=program, source=bo, target=ann, type=type_, round=round_,
-            origin=Relationship.Origin.IMPORT,
-        )  # fmt: skip
+    imported = Relationship.Origin.IMPORT
+    RelationshipFactory(
+        program=program, source=ann, target=bo, type=knows, round=round_, origin=imported
+    )
+    RelationshipFactory(
+        program=program, source=bo, target=ann, type=advice, round=round_, origin=imported
+    )
     skipped = _report(program, round_, ann, {(bo.pk, knows.pk): 4, (bo.pk, advice.pk): 4})
     assert skipped == [(bo.pk, knows.pk)]
     reported = Relationship.objects.filter(origin=Relationship.Origin.SURVEY)
-    assert list(reported.values_list("source", "type")) == [(ann.pk, advice.pk)]
+    assert list(reported.values_list("source", "target", "type")) == [(ann.pk, bo.pk, advice.pk)]
 
 
 def test_each_person_keeps_their_own_report_of_an_undirected_tie(world):
