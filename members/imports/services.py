@@ -16,7 +16,7 @@ from typing import BinaryIO
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 
 from members import ties
 from members.imports import read, staging
@@ -100,6 +100,8 @@ def network_import(
             )
             if on_written:
                 on_written(report)
+    except (OperationalError, InterfaceError):
+        raise  # lost connection, deadlock: transient, not a refusal; a job's task retries
     except (DatabaseError, ties.TiesRejected) as exc:
         report.written = False
         report.problems.append(
@@ -208,6 +210,8 @@ def import_job_run(*, job_id: int, limits: Limits | None = None) -> ImportJob | 
                 on_written=done,
                 **files,
             )
+    except (OperationalError, InterfaceError):
+        raise  # transient: the task retries these (autoretry_for)
     except Exception:
         logger.exception("import job %s failed", job.pk)
         report = ImportReport(program=job.program.slug, dry_run=not writing)

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import InterfaceError, OperationalError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -153,3 +154,31 @@ def test_forgetting_a_programs_staged_imports_deletes_its_files_and_jobs(staff, 
     assert not (staging.staging_root() / job.folder).exists()
     assert list(ImportJob.objects.values_list("pk", flat=True)) == [kept.pk]
     assert (staging.staging_root() / kept.folder).is_dir()
+
+
+@pytest.mark.parametrize("error", [OperationalError, InterfaceError])
+def test_a_lost_database_connection_is_left_for_the_task_to_retry(
+    staff, program, monkeypatch, error
+):
+    job = services.import_job_start(program=program, user=staff.user, **uploads())
+
+    def fails(**kwargs):
+        raise error("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(services, "network_import", fails)
+    with pytest.raises(error):
+        services.import_job_run(job_id=job.pk)
+    assert ImportJob.objects.get(pk=job.pk).status in ImportJob.ACTIVE  # not marked failed
+    assert tasks.import_run.autoretry_for == (OperationalError, InterfaceError)
+
+
+def test_any_other_error_fails_the_job_with_a_message(staff, program, monkeypatch):
+    job = services.import_job_start(program=program, user=staff.user, **uploads())
+
+    def fails(**kwargs):
+        raise ValueError("a bug")
+
+    monkeypatch.setattr(services, "network_import", fails)
+    job = services.import_job_run(job_id=job.pk)
+    assert job.status == ImportJob.Status.FAILED
+    assert "could not be imported" in str(job.report)
