@@ -31,7 +31,7 @@ from members.demo import seed as member_services
 from members.models import Program  # noqa: E402
 from networkmaps.exports import formats, rows
 from networkmaps.models import MetricRun  # noqa: E402
-from networkmaps.runs import services
+from networkmaps.runs import compute, services
 
 
 def main() -> None:
@@ -57,7 +57,7 @@ def main() -> None:
     if not MetricRun.objects.current().filter(round=round_).exists():
         started = time.perf_counter()
         run = services.metric_run_request(program=program, round_=round_)
-        services.metric_run_execute(run_id=run.pk)
+        compute.metric_run_execute(run_id=run.pk)
         print(f"metrics computed in {time.perf_counter() - started:.1f} s")
     print(f"{program.members.count():,} members, {round_.ties.count():,} ties in {round_}")
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores\n")

@@ -160,7 +160,7 @@ def child_pipeline(slug: str) -> dict:
 
     from networkmaps.graph.metrics import GraphInput, compute_metrics
     from networkmaps.models import MetricRun
-    from networkmaps.runs import services
+    from networkmaps.runs import compute, services
 
     program, round_ = bench_round(slug)
     # A worker has the numba kernels loaded already: load (or compile) them outside the
@@ -178,7 +178,7 @@ def child_pipeline(slug: str) -> dict:
     with mock.patch("networkmaps.runs.tasks.metric_run_execute") as task:
         run = services.metric_run_request(program=program, round_=round_, requested_by="bench")
     assert task.delay.called, "metric_run_request did not queue the task"
-    run = services.metric_run_execute(run_id=run.pk)
+    run = compute.metric_run_execute(run_id=run.pk)
     wall_s = time.perf_counter() - started
     cpu = cpu_since(cpu)
     if run is None or run.status != MetricRun.Status.SUCCEEDED:
@@ -208,7 +208,7 @@ def child_reference(slug: str) -> dict:
 
     from members.models import Member, Relationship
     from networkmaps.models import MetricRun, NodeMetric
-    from networkmaps.runs import services
+    from networkmaps.runs import compute
 
     program, round_ = bench_round(slug)
     timings: dict[str, float | str] = {}
@@ -246,8 +246,8 @@ def child_reference(slug: str) -> dict:
     t = lap("build", t)
 
     n = g.number_of_nodes()
-    approximate = n > services.EXACT_LIMIT
-    k = services.PIVOTS if approximate else None
+    approximate = n > compute.EXACT_LIMIT
+    k = compute.PIVOTS if approximate else None
     largest = g.subgraph(max(nx.connected_components(g), key=len))
     values: dict[str, dict] = {}
     stages = {
@@ -272,12 +272,12 @@ def child_reference(slug: str) -> dict:
         "community": lambda: nx.community.louvain_communities(g, weight=None, seed=0),
         "components": lambda: nx.number_connected_components(g),
     }
-    for name, compute in stages.items():
+    for name, stage in stages.items():
         if name == "effective_size" and n > EFFECTIVE_SIZE_DENSE_LIMIT:
             timings[name] = "infeasible (dense n x n)"
             continue
         t0 = time.perf_counter()
-        values[name] = compute()
+        values[name] = stage()
         timings[name] = time.perf_counter() - t0
     modularity_started = time.perf_counter()
     values["modularity"] = nx.community.modularity(g, values["community"], weight=None)
@@ -339,10 +339,10 @@ def _finite(value):
 
 def child_overlap(slug: str) -> dict:
     from networkmaps.graph.metrics import compute_metrics
-    from networkmaps.runs import services
+    from networkmaps.runs import compute
 
     _, round_ = bench_round(slug)
-    graph = services.round_data_load(round_=round_).graph
+    graph = compute.round_data_load(round_=round_).graph
     n = len(graph.nodes)
     started = time.perf_counter()
     exact = compute_metrics(graph, exact_limit=n, seed=0)
@@ -350,7 +350,7 @@ def child_overlap(slug: str) -> dict:
     best = _top({m: v["betweenness"] for m, v in exact.nodes.items()})
     rows = []
     # The service's pivots first; the engine's default next to it for comparison.
-    for pivots in dict.fromkeys((services.PIVOTS, 4096)):
+    for pivots in dict.fromkeys((compute.PIVOTS, 4096)):
         if pivots >= n:
             continue  # every member a source: that is the exact computation
         started = time.perf_counter()
@@ -363,7 +363,7 @@ def child_overlap(slug: str) -> dict:
                 "pivots": pivots,
                 "seconds": seconds,
                 "overlap": len(best & found) / TOP_K,
-                "service": pivots == services.PIVOTS,
+                "service": pivots == compute.PIVOTS,
             }
         )
     return {"members": n, "exact_s": exact_s, "rows": rows}

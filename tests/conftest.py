@@ -14,7 +14,7 @@ from django.db import connection
 from members.demo import seed as services
 from netlead.celery import app as celery_app
 from tests.factories import ProgramRoleFactory, UserFactory
-from tests.helpers import compute_all_rounds
+from tests.metric_runs import compute_all_rounds
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -10,7 +10,7 @@ from members.demo import seed as member_services
 from members.models import Member, Relationship
 from networkmaps.maps import posters as maps
 from networkmaps.models import Suggestion
-from networkmaps.runs import services
+from networkmaps.runs import compute, services
 from tests.factories import ProgramRoleFactory, SurveyFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -143,7 +143,7 @@ def world(demo_program):
     program = demo_program
     for round_ in program.rounds.all():
         run = services.metric_run_request(program=program, round_=round_)
-        services.metric_run_execute(run_id=run.pk)
+        compute.metric_run_execute(run_id=run.pk)
     member = program.members.order_by("pk")[4]
     users = {"anonymous": None}
     for role in ("member", "facilitator", "staff"):

@@ -31,7 +31,7 @@ from tests.factories import (
     SurveyInvitationFactory,
     UserFactory,
 )
-from tests.helpers import compute_all_rounds
+from tests.metric_runs import compute_all_rounds
 
 pytestmark = pytest.mark.django_db
 

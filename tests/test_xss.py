@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from members.models import Member, Organisation
 from networkmaps.maps import posters as maps
-from networkmaps.runs import services
+from networkmaps.runs import compute, services
 from tests.factories import ProgramRoleFactory, UserFactory
 
 EVIL = "<img src=x onerror=alert(1)>"
@@ -19,7 +19,7 @@ def _evil_program(program):
     Organisation.objects.filter(pk=victim.organisation_id).update(name=f"Org {EVIL}")
     for round_ in program.rounds.all():
         run = services.metric_run_request(program=program, round_=round_)
-        services.metric_run_execute(run_id=run.pk)
+        compute.metric_run_execute(run_id=run.pk)
     return Member.objects.get(pk=victim.pk)
 
 

@@ -1,5 +1,4 @@
-"""Metric runs: the one way to queue them, the entry point for computing one, and
-forgetting the suggestions they stored.
+"""Metric runs: the one way to queue them, and forgetting the suggestions they stored.
 
 Queueing lives here and the computing in runs/compute.py, so that runs/tasks.py (which
 computes) and this module (which sends the task) import in one direction only.
@@ -12,15 +11,6 @@ from django.db import IntegrityError, transaction
 from members.models import Program, Round
 from networkmaps.models import MetricRun, Suggestion
 from networkmaps.runs import tasks
-from networkmaps.runs.compute import metric_run_execute, round_data_load
-
-__all__ = [
-    "metric_run_execute",
-    "metric_run_request",
-    "metric_runs_request_all",
-    "round_data_load",
-    "suggestions_forget",
-]
 
 
 def metric_run_request(*, program: Program, round_: Round, requested_by: str = "") -> MetricRun:

@@ -39,7 +39,7 @@ from tests.factories import (
     RoundFactory,
     UserFactory,
 )
-from tests.helpers import compute_all_rounds
+from tests.metric_runs import compute_all_rounds
 
 Pair = frozenset[str]
 SURVEY, IMPORT, STAFF = (Relationship.Origin.SURVEY, Relationship.Origin.IMPORT,

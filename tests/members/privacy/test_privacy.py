@@ -11,7 +11,7 @@ from members.models import AuditEvent, Invitation, Member, ProgramRole, Relation
 from members.privacy import audit, consent, invitations
 from networkmaps.models import NodeMetric, Suggestion
 from tests.factories import ProgramRoleFactory, UserFactory
-from tests.helpers import compute_all_rounds
+from tests.metric_runs import compute_all_rounds
 
 pytestmark = pytest.mark.django_db
 

@@ -22,7 +22,7 @@ from members.models import (
 from members.surveys import drafts, errors, links, responses, roster, submit
 from members.surveys import services as surveys
 from networkmaps.models import MetricRun
-from networkmaps.runs.services import round_data_load
+from networkmaps.runs.compute import round_data_load
 from tests.factories import (
     CohortFactory,
     MemberFactory,

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from members.demo import seed as member_services
 from networkmaps.models import MetricRun
-from networkmaps.runs import services
+from networkmaps.runs import compute, services
 from tests.factories import ProgramRoleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -96,7 +96,7 @@ def test_suggestions_api_lists_filters_and_records_decisions(staff_client, compu
 def test_suggestion_of_another_program_cannot_be_changed(staff_client, computed):
     other = member_services.demo_program_seed(slug="other", members=40)
     run = services.metric_run_request(program=other, round_=other.current_round())
-    services.metric_run_execute(run_id=run.pk)
+    compute.metric_run_execute(run_id=run.pk)
     foreign = other.suggestions.first()
     detail = reverse("api-suggestion-detail", args=[computed.slug, foreign.pk])
     response = staff_client.patch(detail, {"status": "dismissed"}, content_type="application/json")

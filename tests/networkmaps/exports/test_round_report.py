@@ -17,7 +17,8 @@ from members.surveys import drafts, submit
 from members.surveys import services as surveys
 from networkmaps.exports import round_report
 from networkmaps.models import MetricRun
-from networkmaps.runs.services import metric_run_execute, metric_run_request
+from networkmaps.runs.compute import metric_run_execute
+from networkmaps.runs.services import metric_run_request
 from tests.factories import (
     CohortFactory,
     MemberFactory,

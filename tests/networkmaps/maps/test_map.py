@@ -20,7 +20,7 @@ from tests.factories import (
     RoundFactory,
     UserFactory,
 )
-from tests.helpers import compute_all_rounds
+from tests.metric_runs import compute_all_rounds
 
 pytestmark = pytest.mark.django_db
 

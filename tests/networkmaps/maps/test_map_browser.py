@@ -14,7 +14,7 @@ from members.models import Member, Relationship
 from networkmaps.maps import data as maps
 from networkmaps.maps import posters
 from networkmaps.models import MetricRun, NodeMetric
-from networkmaps.runs import services
+from networkmaps.runs import compute, services
 from tests.factories import ProgramRoleFactory, UserFactory
 
 SHOTS = "/tmp/netlead-map"
@@ -158,7 +158,7 @@ def services_demo():
     program = member_services.demo_program_seed()
     for round_ in program.rounds.order_by("observed_on"):
         run = services.metric_run_request(program=program, round_=round_)
-        services.metric_run_execute(run_id=run.pk)
+        compute.metric_run_execute(run_id=run.pk)
     return program
 
 

@@ -9,7 +9,7 @@ import pytest
 from members.demo import seed as member_services
 from networkmaps.maps import posters as maps
 from networkmaps.models import Poster
-from networkmaps.runs import services
+from networkmaps.runs import compute, services
 
 pytestmark = pytest.mark.celery_worker
 
@@ -19,7 +19,7 @@ def test_real_worker_draws_a_queued_poster_into_media(celery_workers, settings, 
     # Computed here before any worker starts; their queued messages find nothing to do.
     for round_ in program.rounds.order_by("observed_on"):
         run = services.metric_run_request(program=program, round_=round_)
-        services.metric_run_execute(run_id=run.pk)
+        compute.metric_run_execute(run_id=run.pk)
     media = celery_workers.tmp_path / "media"
     settings.MEDIA_ROOT = media
     celery_workers.env["MEDIA_ROOT"] = str(media)

@@ -3,9 +3,9 @@ from django.urls import reverse
 
 from members.demo import seed as member_services
 from networkmaps.models import MetricRun
-from networkmaps.runs import services
+from networkmaps.runs import compute, services
 from tests.factories import MemberFactory, ProgramRoleFactory, UserFactory
-from tests.helpers import compute_all_rounds
+from tests.metric_runs import compute_all_rounds
 
 pytestmark = pytest.mark.django_db
 
@@ -90,7 +90,7 @@ def test_status_polls_while_running_and_asks_for_a_reload_when_done(staff_client
     response = staff_client.get(url, {"waiting": "1"})
     assert b'hx-trigger="every 2s"' in response.content
     assert "HX-Refresh" not in response
-    services.metric_run_execute(run_id=run.pk)
+    compute.metric_run_execute(run_id=run.pk)
     response = staff_client.get(url, {"waiting": "1"})
     assert b"hx-trigger" not in response.content
     assert response["HX-Refresh"] == "true"

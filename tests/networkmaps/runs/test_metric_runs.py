@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def _run(program, round_name):
     round_ = program.rounds.get(name=round_name)
     run = services.metric_run_request(program=program, round_=round_)
-    return services.metric_run_execute(run_id=run.pk) or MetricRun.objects.get(pk=run.pk)
+    return compute.metric_run_execute(run_id=run.pk) or MetricRun.objects.get(pk=run.pk)
 
 
 def test_run_stores_every_members_metrics_and_becomes_current(demo_program):
@@ -104,7 +104,7 @@ def test_a_second_request_while_one_is_queued_returns_the_same_run(demo_program)
 
 def test_executing_a_finished_run_again_does_nothing(demo_program):
     run = _run(demo_program, "Baseline")
-    assert services.metric_run_execute(run_id=run.pk) is None
+    assert compute.metric_run_execute(run_id=run.pk) is None
     assert NodeMetric.objects.count() == 120
 
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from members.models import Member, Relationship
 from networkmaps.models import PairDecision, Suggestion
-from networkmaps.runs import services
+from networkmaps.runs import compute, services
 from networkmaps.weaving import decisions, outcomes
 from networkmaps.weaving import queue as weaving
 from tests.factories import (
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 def _compute(program, round_):
     run = services.metric_run_request(program=program, round_=round_)
-    return services.metric_run_execute(run_id=run.pk)
+    return compute.metric_run_execute(run_id=run.pk)
 
 
 @pytest.fixture
