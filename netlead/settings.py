@@ -150,7 +150,7 @@ STORAGES = {
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "media/"
 
-# Spreadsheet imports: each uploaded file may be this large (members/views_import.py also
+# Spreadsheet imports: each uploaded file may be this large (members/imports/views.py also
 # refuses a larger request before reading it). Uploads over 2.5 MB go to temporary files.
 IMPORT_MAX_FILE_MB = env.int("IMPORT_MAX_FILE_MB", default=20)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

@@ -93,7 +93,7 @@ class MetricRun(models.Model):
 
 
 class NodeMetric(models.Model):
-    """One member's metrics in one run (see networkmaps/analysis/metrics.py for definitions)."""
+    """One member's metrics in one run (see networkmaps/graph/metrics/ for definitions)."""
 
     run = models.ForeignKey(MetricRun, on_delete=models.CASCADE, related_name="node_metrics")
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="metrics")

@@ -1,6 +1,6 @@
 """Computing a queued metric run (in a worker) and making its results current atomically.
 
-Queueing lives in runs/services.py, which is also where callers find `metric_run_execute`."""
+Queueing lives in runs/services.py; the Celery task (runs/tasks.py) calls `metric_run_execute`."""
 
 from __future__ import annotations
 
