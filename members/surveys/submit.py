@@ -145,18 +145,13 @@ def unlisted_person_merge(*, person: UnlistedPerson, member: Member) -> int:
     """Staff say who a free-text name is: record it, and add the respondent's ties to them."""
     invitation = person.invitation
     survey = invitation.survey
-    errors = ties.tie_validate(
-        program_id=survey.program_id,
-        source=invitation.member_id,
-        target=member,
-        type=person.type_ids[0] if person.type_ids else 0,
-        round=survey.round_id,
-        strength=person.strength,
-    )
-    # Only the member is staff's choice; the rest comes from the answer as it was given.
-    errors = {name: message for name, message in errors.items() if name in ("target", "source")}
-    if errors:
-        raise AnswerInvalid(" ".join(errors.values()))
+    # Only the member is staff's choice (type, strength and round come from the answer, and
+    # ties_missing_add validates the ties it writes): check just that choice here, so a
+    # draft not yet submitted cannot be merged into the wrong person either.
+    if member.program_id != survey.program_id:
+        raise AnswerInvalid("This member belongs to another program.")
+    if member.pk == invitation.member_id:
+        raise AnswerInvalid(ties.SELF_TIE)
     UnlistedPerson.objects.filter(pk=person.pk).update(merged_into=member)
     person.merged_into = member
     if invitation.submitted_at is None:
