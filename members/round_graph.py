@@ -74,7 +74,7 @@ def round_graph_load(*, round_: Round, people: bool = False) -> RoundGraph:
     rows = list(members.values_list("id", "sector", "region", "organisation__name"))
     cohorts = member_cohorts(program_id=program_id)
     groups = {
-        "cohort": {m: (cohorts.get(m) or [None])[0] for m, *_ in rows},
+        "cohort": {m: cohort_of(cohorts, m) for m, *_ in rows},
         "sector": {m: sector or None for m, sector, _, _ in rows},
         "region": {m: region or None for m, _, region, _ in rows},
         "organisation": {m: org or None for m, _, _, org in rows},
@@ -109,6 +109,12 @@ def round_graph_load(*, round_: Round, people: bool = False) -> RoundGraph:
             for m, name, issues in details.iterator(chunk_size=10000)
         }
     return graph
+
+
+def cohort_of(cohorts: dict[int, list[str]], member_id: int) -> str | None:
+    """The cohort a member is grouped with: the earliest of `member_cohorts`' list."""
+    found = cohorts.get(member_id)
+    return found[0] if found else None
 
 
 def member_cohorts(*, program_id: int) -> dict[int, list[str]]:

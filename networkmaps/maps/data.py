@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from members.models import Program, RelationshipType, Round
-from members.round_graph import member_cohorts, round_graph_load
+from members.round_graph import cohort_of, member_cohorts, round_graph_load
 from networkmaps.glossary import MEMBER_METRICS
 from networkmaps.graph import poster as drawing
 from networkmaps.maps.names import anonymous_codes, hidden_from, names_shown
@@ -112,7 +112,7 @@ def snapshot_load(*, round_: Round) -> Snapshot:
         visibilities=[row[9 + width] for row in rows],
         groups={
             "community": [community_names.get(row[3]) for row in rows],
-            "cohort": [(cohorts.get(m) or [None])[0] for m in member_ids],
+            "cohort": [cohort_of(cohorts, m) for m in member_ids],
             "sector": [row[6 + width] or None for row in rows],
             "region": [row[7 + width] or None for row in rows],
             "organisation": [row[8 + width] or None for row in rows],
