@@ -26,12 +26,33 @@ class Invitation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
+    # issue 15: revoking, and the one account a link may create (however often it is clicked).
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    account_created = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="created_by_invitation",
+    )  # fmt: skip
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"Invitation of {self.email} to {self.program} as {self.role}"
+
+    def status(self, now) -> str:
+        """One of "accepted", "revoked", "expired", "pending" at `now`."""
+        if self.accepted_at is not None:
+            return "accepted"
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at < now:
+            return "expired"
+        return "pending"
 
 
 class AuditEvent(models.Model):
@@ -46,6 +67,8 @@ class AuditEvent(models.Model):
         INVITE = "invite", "Invited someone"
         ERASE = "erase", "Erased a member"
         DATA_DOWNLOAD = "data_download", "Downloaded own data"
+        CONSENT_CHANGE = "consent_change", "Changed own consent"
+        SURVEY_CHANGE = "survey_change", "Closed, reopened or scheduled a survey"  # issue 15
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="audit_events")
     actor = models.ForeignKey(

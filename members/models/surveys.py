@@ -44,6 +44,13 @@ class Survey(models.Model):
     )
     closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # What the program asks, in its words: {"<type id>": {"question": …, "help": …}}.
+    type_wording = models.JSONField(default=dict, blank=True)
+    # A reminder staff scheduled: sent by the beat task once due, to those who have not answered.
+    reminder_at = models.DateTimeField(null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    # Where personal links point (the site staff scheduled from): a worker has no request.
+    link_base = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["program", "-opens_on", "-id"]
@@ -69,6 +76,100 @@ class Survey(models.Model):
         if today < self.opens_on:
             return "not open yet"
         return "open"
+
+    def wording(self, relationship_type: RelationshipType) -> dict[str, str]:
+        """The question and help text the survey asks for one relationship type."""
+        own = (self.type_wording or {}).get(str(relationship_type.pk)) or {}
+        return {
+            "question": own.get("question") or relationship_type.name,
+            "help": own.get("help") or "",
+        }
+
+
+class SurveyQuestion(models.Model):
+    """A question the program writes: about each person named (tie quality), or about the
+    member themselves. Answers are keyed by `key`, which stays when the wording changes."""
+
+    class Kind(models.TextChoices):
+        TIE_SCALE = "tie_scale", "About each person named: 1–5"
+        TIE_YESNO = "tie_yesno", "About each person named: yes or no"
+        SINGLE = "single", "About the member: one choice"
+        MULTIPLE = "multiple", "About the member: several choices"
+        SCALE = "scale", "About the member: 1–5"
+        TEXT = "text", "About the member: short text"
+
+    TIE_KINDS = (Kind.TIE_SCALE, Kind.TIE_YESNO)
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
+    key = models.SlugField(max_length=40)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    text = models.CharField(max_length=300)
+    help = models.CharField(max_length=600, blank=True)
+    # Choice labels; for a 1–5 scale, the five labels of 1 … 5.
+    choices = models.JSONField(default=list, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    # Skip logic: ask only when the answer to question `show_if_key` is `show_if_value`.
+    show_if_key = models.SlugField(max_length=40, blank=True)
+    show_if_value = models.CharField(max_length=200, blank=True)
+    # A member attribute the answer updates (blank: kept as a survey answer only).
+    attribute = models.CharField(max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["survey", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "key"], name="survey_question_key_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def about_ties(self) -> bool:
+        return self.kind in self.TIE_KINDS
+
+
+class TieRating(models.Model):
+    """One tie-quality answer: what `source` said about their tie to `target` in a round
+    (trust, value or a program's own item), 1–5, or 0/1 for a yes/no item."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="tie_ratings")
+    source = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    target = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    key = models.SlugField(max_length=40)
+    value = models.PositiveSmallIntegerField(validators=[MaxValueValidator(5)])
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "source", "target", "key"], name="one_tie_rating_per_key"
+            ),
+            models.CheckConstraint(condition=Q(value__lte=5), name="tie_rating_at_most_5"),
+            models.CheckConstraint(
+                condition=~Q(source=F("target")), name="tie_rating_not_about_oneself"
+            ),
+        ]
+        indexes = [models.Index(fields=["round", "key"])]
+
+    def __str__(self) -> str:
+        return f"{self.source} → {self.target}: {self.key} {self.value}"
+
+
+class MemberAnswer(models.Model):
+    """A member's submitted answer to a question about themselves (a string or a list)."""
+
+    invitation = models.ForeignKey(
+        "SurveyInvitation", on_delete=models.CASCADE, related_name="member_answers"
+    )
+    key = models.SlugField(max_length=40)
+    value = models.JSONField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["invitation", "key"], name="one_member_answer_per_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invitation.member}: {self.key}"
 
 
 class SurveyInvitation(models.Model):
