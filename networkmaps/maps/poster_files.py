@@ -27,10 +27,10 @@ from networkmaps.maps.data import (
     Category,
     MapUnavailable,
     grouping_categories,
-    member_labels,
     round_ties,
     snapshot_load,
 )
+from networkmaps.maps.names import hidden_from, poster_codes
 from networkmaps.models import Poster
 
 logger = logging.getLogger(__name__)
@@ -74,7 +74,14 @@ def poster_spec_build(
     label, _plural, found, index = grouping_categories(
         snapshot, options.colour_by, anonymised=options.anonymised
     )
-    names, _hidden = member_labels(snapshot, viewer_role=viewer_role, anonymised=options.anonymised)
+    # A printed code is the member's code for this round, so members can be told theirs.
+    codes = poster_codes(round_id=round_.pk, member_ids=snapshot.member_ids)
+    hidden = [True] * len(snapshot) if options.anonymised else (
+        hidden_from(viewer_role=viewer_role, visibilities=snapshot.visibilities)
+    )  # fmt: skip
+    names = [
+        code if h else name for name, code, h in zip(snapshot.names, codes, hidden, strict=True)
+    ]
     sizes = snapshot.metrics[options.size_by]
     nodes = [
         drawing.PosterNode(

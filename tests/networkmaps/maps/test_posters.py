@@ -13,6 +13,7 @@ from netlead.celery import app as celery_app
 from networkmaps.graph import poster as drawing
 from networkmaps.maps import poster_files, tasks
 from networkmaps.maps import posters as maps
+from networkmaps.maps.names import member_poster_code
 from networkmaps.models import Poster
 from tests.factories import ProgramRoleFactory, UserFactory
 
@@ -98,7 +99,7 @@ def test_anonymised_poster_and_its_svg_name_nobody(computed, media):
         assert secret.encode() not in pdf_bytes, secret
     assert "@" not in svg_text and "@" not in pdf_text
     assert "Find yourself: code → grid square" in pdf_text
-    assert re.search(r">M\d{3}</text>", svg_text)
+    assert re.search(r">[2-9A-HJ-NP-Z]{4}</text>", svg_text)
 
 
 def test_large_program_poster_is_queued_for_a_worker_and_the_page_polls(
@@ -298,8 +299,26 @@ def test_a_facilitator_poster_gives_hidden_members_codes_in_labels_and_index(com
     labels = [node.label for node in spec.nodes]
     index = [label for label, _ in drawing.member_index(spec)]
     assert not hidden & set(labels) and not hidden & set(index)
-    codes = [label for label in labels if re.fullmatch(r"M\d{3}", label)]
+    codes = [label for label in labels if re.fullmatch(r"[2-9A-HJ-NP-Z]{4}", label)]
     assert len(codes) == len(hidden) == len(set(codes))
+
+
+def test_a_members_poster_code_is_the_one_printed_and_stays_for_the_round(computed):
+    round_ = computed.current_round()
+    options = maps.PosterOptions(anonymised=True)
+    first, again = (
+        maps.poster_spec_build(program=computed, round_=round_, options=options, viewer_role=None)
+        for _ in range(2)
+    )
+    assert [n.label for n in first.nodes] == [n.label for n in again.nodes]
+    member = computed.members.order_by("pk").first()
+    code = member_poster_code(member=member, poster_or_round=round_)
+    # Nodes are in member-id order: the first is this member.
+    assert first.nodes[0].label == first.nodes[0].index_label == code
+    assert code not in member.name and str(member.pk) not in code
+    other = computed.rounds.exclude(pk=round_.pk).first()
+    if other is not None:
+        assert member_poster_code(member=member, poster_or_round=other) != code
 
 
 def test_the_sweep_deletes_posters_beyond_the_limit_and_files_without_a_poster(

@@ -1,0 +1,37 @@
+"""A member's anonymous code: fixed within a scope, unique, and unrelated across scopes."""
+
+from members.anonymous_codes import (
+    ALPHABET,
+    anonymous_code,
+    anonymous_codes_for,
+    event_scope,
+)
+
+
+def test_codes_are_unique_in_a_scope_and_never_use_misreadable_characters():
+    codes = anonymous_codes_for(scope="round:7", member_ids=range(20_000))
+    assert len(set(codes.values())) == 20_000
+    assert all(len(code) == 4 and set(code) <= set(ALPHABET) for code in codes.values())
+    assert not set("01OI") & set(ALPHABET)
+
+
+def test_a_code_is_the_same_every_time_and_differs_between_scopes():
+    assert anonymous_code(scope="round:7", member_id=42) == anonymous_code(
+        scope="round:7", member_id=42
+    )
+    first = anonymous_codes_for(scope="round:7", member_ids=range(500))
+    second = anonymous_codes_for(scope="round:8", member_ids=range(500))
+    assert sum(first[pk] == second[pk] for pk in range(500)) < 5
+
+
+def test_an_events_scope_ignores_case_and_spacing_of_its_title_but_not_its_date():
+    assert event_scope(program_id=1, title=" Spring Convening ", date="2026-04-01") == (
+        event_scope(program_id=1, title="spring convening", date="2026-04-01")
+    )
+    assert event_scope(program_id=1, title="x", date="2026-04-01") != event_scope(
+        program_id=1, title="x", date="2026-04-02"
+    )
+
+
+def test_very_large_ids_get_longer_codes_that_never_meet_short_ones():
+    assert len(anonymous_code(scope="s", member_id=2**20)) == 6
