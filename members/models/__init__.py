@@ -12,6 +12,7 @@ from members.models.programs import (
     RelationshipType,
     Round,
 )
+from members.models.responses import ResponseStatus, ResponseStatusQuerySet
 from members.models.surveys import (
     IntroductionRequest,
     Survey,
@@ -35,6 +36,8 @@ __all__ = [
     "Relationship",
     "RelationshipQuerySet",
     "RelationshipType",
+    "ResponseStatus",
+    "ResponseStatusQuerySet",
     "Round",
     "Survey",
     "SurveyInvitation",

@@ -24,6 +24,30 @@ class Program(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     description = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # issue 13: how a round treats members who did not answer, when a round counts as
+    # low-response, and which direction of each dashboard indicator is good.
+    missing_answers = models.CharField(
+        max_length=15,
+        choices=[
+            ("reconstruct", "Reconstruct: use what others reported about non-respondents"),
+            ("carry_forward", "Carry forward: non-respondents keep last round's ties"),
+            ("as_reported", "As reported: no repair (non-respondents lose their own reports)"),
+        ],
+        default="reconstruct",
+    )
+    low_response_threshold = models.PositiveSmallIntegerField(
+        default=60, help_text="Response rate (%) below which a round is flagged as low-response."
+    )
+    indicator_directions = models.JSONField(
+        default=dict, blank=True, help_text="Indicator -> 'up' or 'down' (the good direction)."
+    )
+    # issue 16: members may open the whole-network map (names only where the one
+    # visibility rule allows; everyone else is a code).
+    members_see_map = models.BooleanField(
+        default=False,
+        help_text="Members may open the whole-network map. They see a person's name only if"
+        " that person chose to be visible by name to other members.",
+    )
 
     objects = ProgramQuerySet.as_manager()
 

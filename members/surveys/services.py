@@ -17,6 +17,7 @@ from members.models import (
     SurveyInvitation,
     SurveySettings,
 )
+from members.responses import survey_response_statuses_sync
 from members.signals import network_changed_send
 from members.surveys.roster import survey_roster
 
@@ -101,6 +102,7 @@ def survey_close(*, survey: Survey, closed_by: str, now: datetime.datetime | Non
         closed = Survey.objects.filter(pk=survey.pk, closed_at__isnull=True).update(closed_at=now)
         if closed:
             survey.closed_at = now
+            survey_response_statuses_sync(survey=survey)  # issue 13: who answered is data
             network_changed_send(
                 program_id=survey.program_id, round_ids=[survey.round_id], reason=closed_by
             )

@@ -11,6 +11,7 @@ from django.utils import timezone
 from members import ties
 from members.access import name_visible_to
 from members.models import IntroductionRequest, Member, SurveyInvitation, UnlistedPerson
+from members.responses import response_status_answered
 from members.surveys.drafts import _survey_open_check, answers_normalised, answers_problems
 from members.surveys.errors import AnswerInvalid
 from members.surveys.roster import survey_roster
@@ -86,6 +87,7 @@ def answers_submit(
         SurveyInvitation.objects.filter(pk=locked.pk).update(
             answers=answers, submitted_at=now, saved_at=now
         )
+        response_status_answered(survey=survey, member_id=member_id)  # issue 13
     invitation.answers, invitation.submitted_at = answers, now
     skipped_names = [names.get(target, "") for target, _ in skipped]
     return Submitted(

@@ -1,0 +1,121 @@
+"""Who answered each round: recording response statuses and summarising a round's response.
+
+A survey records them as members submit and when it closes (members/surveys hooks call
+`response_status_answered` and `survey_response_statuses_sync`); an import states them with
+`response_status_record` (its `respondent` column, or "everyone in the file answered").
+A round with no statuses at all (entered by staff, or recorded before statuses existed)
+counts everyone as having answered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from members.models import Member, ResponseStatus, Round, Survey, SurveyInvitation
+
+ANSWERED = ResponseStatus.Status.ANSWERED
+NOT_ANSWERED = ResponseStatus.Status.NOT_ANSWERED
+NOT_ASKED = ResponseStatus.Status.NOT_ASKED
+
+
+@dataclass(frozen=True)
+class RoundResponse:
+    """How many of the members asked in a round answered, against the program's threshold."""
+
+    answered: int
+    asked: int
+    rate: float | None  # answered / asked, None when nobody was asked or nothing is recorded
+    threshold: float  # the program's low-response threshold, as a share (0.6)
+
+    @property
+    def recorded(self) -> bool:
+        return self.rate is not None
+
+    @property
+    def low(self) -> bool:
+        return self.rate is not None and self.rate < self.threshold
+
+    def __iter__(self):  # (answered, asked, rate, threshold), as the close page reads it
+        return iter((self.answered, self.asked, self.rate, self.threshold))
+
+
+@transaction.atomic
+def response_status_record(
+    *,
+    round_: Round,
+    answered_ids: Iterable[int],
+    asked_ids: Iterable[int] | None = None,
+    source: str = ResponseStatus.Source.IMPORT,
+) -> int:
+    """Replace the round's response statuses: members in `answered_ids` answered, others in
+    `asked_ids` did not, and every other member of the program was not asked. Without
+    `asked_ids` the asked are the answered (an import: "everyone in the file answered").
+
+    Returns how many statuses were written (one per member of the program)."""
+    answered = set(answered_ids)
+    asked = answered | set(asked_ids if asked_ids is not None else ())
+    members = Member.objects.filter(program_id=round_.program_id).values_list("pk", flat=True)
+    ResponseStatus.objects.filter(round=round_).delete()
+    rows = [
+        ResponseStatus(
+            round=round_,
+            member_id=pk,
+            status=ANSWERED if pk in answered else NOT_ANSWERED if pk in asked else NOT_ASKED,
+            source=source,
+        )
+        for pk in members.iterator(chunk_size=10000)
+    ]
+    ResponseStatus.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
+
+
+def survey_response_statuses_sync(*, survey: Survey) -> int:
+    """Record the survey round's statuses from its invitations: submitted = answered,
+    invited = not answered, everyone else = not asked."""
+    invitations = SurveyInvitation.objects.filter(survey=survey)
+    return response_status_record(
+        round_=survey.round,
+        answered_ids=invitations.filter(submitted_at__isnull=False).values_list(
+            "member_id", flat=True
+        ),
+        asked_ids=invitations.values_list("member_id", flat=True),
+        source=ResponseStatus.Source.SURVEY,
+    )
+
+
+def response_status_answered(*, survey: Survey, member_id: int) -> None:
+    """A member submitted the survey: they answered (the first answer records everyone)."""
+    updated = ResponseStatus.objects.filter(round_id=survey.round_id, member_id=member_id).update(
+        status=ANSWERED, source=ResponseStatus.Source.SURVEY
+    )
+    if not updated:
+        survey_response_statuses_sync(survey=survey)
+
+
+def response_statuses(*, round_: Round) -> dict[int, str]:
+    """Member -> status of the round; empty when none are recorded (everyone answered)."""
+    rows = ResponseStatus.objects.filter(round=round_).values_list("member_id", "status")
+    return dict(rows.iterator(chunk_size=10000))
+
+
+def round_response_summary(*, round_: Round) -> RoundResponse:
+    """(answered, asked, rate, threshold) of a round. Unpacks as a tuple for the survey
+    close confirmation; `low` says whether the round falls below the program's threshold."""
+    counts = {ANSWERED: 0, NOT_ANSWERED: 0, NOT_ASKED: 0}
+    for status in ResponseStatus.objects.filter(round=round_).values_list("status", flat=True):
+        counts[status] += 1
+    threshold = round_.program.low_response_threshold / 100
+    asked = counts[ANSWERED] + counts[NOT_ANSWERED]
+    if not asked:
+        # No record: a survey round that nobody has answered yet still has its invitations.
+        survey = Survey.objects.filter(round=round_).first()
+        if survey is not None:
+            invited = SurveyInvitation.objects.filter(survey=survey)
+            answered = invited.filter(submitted_at__isnull=False).count()
+            total = invited.count()
+            return RoundResponse(answered, total, answered / total if total else None, threshold)
+        return RoundResponse(0, 0, None, threshold)
+    return RoundResponse(counts[ANSWERED], asked, counts[ANSWERED] / asked, threshold)
