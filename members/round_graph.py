@@ -5,18 +5,29 @@ exports, round report, member page) reads it through `round_graph_load`, so they
 the same ties under the program's counting rule (`Relationship.objects.counted`) and the
 same groups ("earliest cohort wins"). It returns plain data: members ids, relationship
 rows and attribute dicts, read with `values_list` (about a million rows a second).
+
+Groups hold the four built-in groupings and every non-hidden category attribute the program
+defined (members.models.attributes), under "attr:<key>"; `grouping_labels` names each one.
+Number attributes are in `numbers` instead. Code that loops over `groups` sees them all.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from django.db.models import F
 
-from members.models import Member, Relationship, RelationshipType, Round
+from members.models import Member, MemberAttribute, Relationship, RelationshipType, Round
 
 # The groupings every round carries; a member without a value has None.
 GROUPINGS = ("cohort", "sector", "region", "organisation")
+GROUPING_LABELS = {
+    "cohort": "Cohort",
+    "sector": "Sector",
+    "region": "Region",
+    "organisation": "Organisation",
+}
 
 
 @dataclass(frozen=True)
@@ -42,6 +53,8 @@ class RoundGraph:
     groups: dict[str, dict[int, str | None]]  # grouping -> member -> value
     cohorts: dict[int, list[str]]  # every cohort of each member, earliest first
     people: dict[int, dict] = field(default_factory=dict)  # names and interests, when asked
+    grouping_labels: dict[str, str] = field(default_factory=dict)  # groups key -> label
+    numbers: dict[str, dict[int, float | None]] = field(default_factory=dict)  # "attr:<key>"
 
     def rows(self) -> list[tuple[int, int, int, bool]]:
         """(source, target, strength, directed) per counted row: the graph maths' input."""
@@ -79,6 +92,19 @@ def round_graph_load(*, round_: Round, people: bool = False) -> RoundGraph:
         "region": {m: region or None for m, _, region, _ in rows},
         "organisation": {m: org or None for m, _, _, org in rows},
     }
+    # The program's own attributes: categories are groupings, numbers a table of their own.
+    labels, numbers, shown = dict(GROUPING_LABELS), {}, {}
+    attributes = MemberAttribute.objects.filter(program_id=program_id, hidden=False)
+    if attributes:
+        values = dict(members.values_list("id", "attributes"))
+        for attribute in attributes:
+            key, get = attribute.grouping, attribute.key
+            if attribute.kind == MemberAttribute.Kind.NUMBER:
+                table = numbers[key] = {m: _number((values[m] or {}).get(get)) for m in values}
+            else:
+                table = groups[key] = {m: _category((values[m] or {}).get(get)) for m in values}
+                labels[key] = attribute.label
+            shown[key] = table
     counted = Relationship.objects.counted(round_).order_by("pk")
     ties = [
         Tie(source, target, type_id, strength, directed[type_id])
@@ -94,6 +120,8 @@ def round_graph_load(*, round_: Round, people: bool = False) -> RoundGraph:
         type_names=dict(types.values_list("id", "name")),
         groups=groups,
         cohorts=cohorts,
+        grouping_labels=labels,
+        numbers=numbers,
     )
     if people:
         details = members.values_list("id", "name", "issue_areas")
@@ -105,10 +133,23 @@ def round_graph_load(*, round_: Round, people: bool = False) -> RoundGraph:
                 "sector": groups["sector"][m],
                 "region": groups["region"][m],
                 "issue_areas": sorted(issues or []),
+                "attributes": {key: table[m] for key, table in shown.items()},
             }
             for m, name, issues in details.iterator(chunk_size=10000)
         }
     return graph
+
+
+def _category(value) -> str | None:
+    return None if value is None or str(value).strip() == "" else str(value).strip()
+
+
+def _number(value) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
 
 
 def cohort_of(cohorts: dict[int, list[str]], member_id: int) -> str | None:

@@ -1,5 +1,6 @@
 """The program's people and their ties. Every row belongs to exactly one Program (the tenant)."""
 
+from members.models.attributes import MemberAttribute
 from members.models.imports import ImportJob
 from members.models.privacy import AuditEvent, Invitation
 from members.models.programs import (
@@ -29,6 +30,7 @@ __all__ = [
     "IntroductionRequest",
     "Invitation",
     "Member",
+    "MemberAttribute",
     "Organisation",
     "Program",
     "ProgramQuerySet",

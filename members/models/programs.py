@@ -24,6 +24,9 @@ class Program(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     description = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # issue 12: staff picked the current round themselves; imports then leave it alone
+    # (otherwise the latest-dated round becomes current after every import).
+    current_round_chosen = models.BooleanField(default=False)
     # issue 13: how a round treats members who did not answer, when a round counts as
     # low-response, and which direction of each dashboard indicator is good.
     missing_answers = models.CharField(
@@ -139,6 +142,8 @@ class Member(models.Model):
     sector = models.CharField(max_length=100, blank=True)
     region = models.CharField(max_length=100, blank=True)
     issue_areas = models.JSONField(default=list, blank=True)
+    # issue 12: the program's own attributes (members.models.attributes), {key: value}.
+    attributes = models.JSONField(default=dict, blank=True)
     visibility = models.CharField(
         max_length=10, choices=Visibility.choices, default=Visibility.STAFF
     )
@@ -192,6 +197,8 @@ class RelationshipType(models.Model):
     directed = models.BooleanField(
         default=False, help_text="Directed ties go one way (A seeks advice from B)."
     )
+    # issue 12: shown under the question in the survey.
+    description = models.TextField(blank=True)
 
     class Meta:
         ordering = ["program", "name"]

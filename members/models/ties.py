@@ -57,6 +57,8 @@ class Relationship(models.Model):
         default=3, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.STAFF)
+    # issue 12: the weight a file gave (any range); `strength` is its 1–5 mapping.
+    weight = models.FloatField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,0 +1,62 @@
+"""Program-defined member attributes reach every reader of a round as groupings."""
+
+import pytest
+
+from members.models import MemberAttribute
+from members.round_graph import round_graph_load
+from networkmaps.models import MetricRun
+from tests.factories import (
+    MemberFactory,
+    ProgramFactory,
+    RelationshipFactory,
+    RelationshipTypeFactory,
+    RoundFactory,
+)
+from tests.metric_runs import compute_all_rounds
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def offices():
+    program = ProgramFactory()
+    MemberAttribute.objects.create(program=program, key="office", label="Office")
+    MemberAttribute.objects.create(program=program, key="years", label="Years", kind="number")
+    MemberAttribute.objects.create(program=program, key="secret", label="Secret", hidden=True)
+    round_ = RoundFactory(program=program, is_current=True)
+    knows = RelationshipTypeFactory(program=program)
+    people = [
+        MemberFactory(program=program, attributes={"office": office, "years": years, "secret": "x"})
+        for office, years in [("Oslo", 3), ("Oslo", "4.5"), ("Lima", None), ("", "n/a")]
+    ]
+    for a, b in [(0, 1), (1, 2), (2, 3)]:
+        RelationshipFactory(
+            program=program, source=people[a], target=people[b], type=knows, round=round_
+        )
+    return program, round_, people
+
+
+def test_category_attribute_is_a_grouping_with_a_label(offices):
+    program, round_, people = offices
+    graph = round_graph_load(round_=round_, people=True)
+    ids = [p.pk for p in people]
+    assert [graph.groups["attr:office"][m] for m in ids] == ["Oslo", "Oslo", "Lima", None]
+    assert graph.grouping_labels["attr:office"] == "Office"
+    assert graph.grouping_labels["cohort"] == "Cohort"
+    assert "attr:secret" not in graph.groups and "attr:years" not in graph.groups
+
+
+def test_number_attribute_is_kept_as_numbers(offices):
+    program, round_, people = offices
+    graph = round_graph_load(round_=round_, people=True)
+    assert [graph.numbers["attr:years"][p.pk] for p in people] == [3.0, 4.5, None, None]
+    assert graph.people[people[0].pk]["attributes"] == {"attr:office": "Oslo", "attr:years": 3.0}
+
+
+def test_metric_run_measures_the_custom_divide(offices):
+    program, round_, people = offices
+    compute_all_rounds(program)
+    run = MetricRun.objects.get(round=round_, is_current=True)
+    ei = run.network_metrics.get(name="ei_attr:office").value
+    # Oslo–Oslo inside, Oslo–Lima across; the member with no office is left out.
+    assert ei == 0.0
