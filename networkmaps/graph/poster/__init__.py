@@ -19,6 +19,7 @@ in: no database ids, and on anonymised posters only the labels given.
 
 from __future__ import annotations
 
+from networkmaps.graph.poster.discs import overlapping_pairs, separate_discs
 from networkmaps.graph.poster.labels import LabelBox, PlacedNode, place_labels
 from networkmaps.graph.poster.pages import page_painters
 from networkmaps.graph.poster.pdf import pdf_document
@@ -31,6 +32,8 @@ from networkmaps.graph.poster.spec import (
     PAPER_SIZES,
     PosterNode,
     PosterSpec,
+    Typography,
+    typography,
 )
 from networkmaps.graph.poster.svg import page_documents, stacked_document
 from networkmaps.graph.poster.text import text_width
@@ -45,12 +48,17 @@ __all__ = [
     "PlacedNode",
     "PosterNode",
     "PosterSpec",
+    "Typography",
     "member_index",
+    "overlapping_pairs",
+    "poster_discs",
     "place_labels",
     "render_pdf",
     "render_svg",
     "render_svg_pages",
+    "separate_discs",
     "text_width",
+    "typography",
 ]
 
 
@@ -81,3 +89,8 @@ def member_index(spec: PosterSpec) -> list[tuple[str, str]]:
     """``(index_label, grid square)`` for every node, in index order."""
     plan = make_plan(spec)
     return [(label, cell) for label, cell, _ in plan.entries]
+
+
+def poster_discs(spec: PosterSpec) -> list[tuple[float, float, float]]:
+    """``(x, y, r)`` in mm of every node's disc as drawn on the poster page."""
+    return [(dot.x, dot.y, dot.r) for dot in make_plan(spec).dots]

@@ -7,7 +7,7 @@ pdf.CairoCanvas implement them.
 from __future__ import annotations
 
 from networkmaps.graph.poster.labels import place_labels
-from networkmaps.graph.poster.plan import Plan
+from networkmaps.graph.poster.plan import Plan, disc_outline
 from networkmaps.graph.poster.spec import (
     EDGE,
     GRID,
@@ -94,7 +94,7 @@ def _draw_edges(canvas, spec: PosterSpec, plan: Plan) -> None:
 def _draw_nodes(canvas, plan: Plan) -> None:
     # Big circles first so small ones stay visible on top.
     order = sorted(plan.dots, key=lambda d: (-d.r, d.label, d.x, d.y))
-    stroke = min(max(plan.r_range[0] * 0.18, 0.1), 0.6)
+    stroke = disc_outline(plan.r_range[0])
     canvas.circles([(d.x, d.y, d.r, plan.colours[d.id]) for d in order], stroke=PAPER, width=stroke)
 
 
@@ -119,7 +119,12 @@ def _draw_grid(canvas, plan: Plan) -> None:
 def _draw_labels(canvas, plan: Plan) -> None:
     x0, y0, side = plan.square
     font = min(max(plan.r_range[0] * 1.5, 1.8), min(plan.width, plan.height) * 0.006)
-    labels = place_labels(plan.dots, font_mm=font, box=(x0, y0, x0 + side, y0 + side))
+    # Never below the paper's smallest legible name: fewer labels, not smaller ones.
+    font = max(font, plan.name_size)
+    shrink = [f for f in (1.0, 0.85) if font * f >= plan.name_size - 1e-9]
+    labels = place_labels(
+        plan.dots, font_mm=font, box=(x0, y0, x0 + side, y0 + side), shrink=shrink
+    )
     for label in labels.values():
         pad = label.font_mm * 0.12
         canvas.rect(
@@ -186,7 +191,7 @@ def _draw_legend(canvas, spec: PosterSpec, plan: Plan) -> None:
     y += line * 0.6
     for note in notes:
         y += line
-        canvas.text(x, y, fit_text(note, body * 0.9, w), size=body * 0.9, fill=MUTED)
+        canvas.text(x, y, fit_text(note, body, w), size=body, fill=MUTED)
 
 
 def _index_heading(spec: PosterSpec) -> str:

@@ -5,8 +5,16 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from networkmaps.graph.poster.discs import separate_discs
 from networkmaps.graph.poster.labels import PlacedNode
-from networkmaps.graph.poster.spec import LAYOUT_BOX, PAPER_SIZES, PosterSpec, safe_colour
+from networkmaps.graph.poster.spec import (
+    LAYOUT_BOX,
+    MM_PER_PT,
+    PAPER_SIZES,
+    PosterSpec,
+    safe_colour,
+    typography,
+)
 from networkmaps.graph.poster.text import clean, text_width
 
 
@@ -20,6 +28,7 @@ class Plan:
     body_size: float
     small_size: float
     index_size: float
+    name_size: float  # the smallest a label on the map may be
     header_bottom: float
     square: tuple[float, float, float]  # x0, y0, side of the map square
     grid_n: int
@@ -42,12 +51,14 @@ def make_plan(spec: PosterSpec) -> Plan:
     if spec.landscape:
         w, h = h, w
     short = min(w, h)
+    floors = typography(spec.paper)
     margin = max(8.0, short * 0.03)
-    title = short * 0.034
+    title = max(short * 0.034, floors.title_pt * MM_PER_PT)
     subtitle = title * 0.5
-    body = max(2.6, short * 0.0055)
-    small = max(2.0, short * 0.004)
-    index_size = max(2.3, short * 0.0036)
+    body = max(2.6, short * 0.0055, floors.index_pt * MM_PER_PT)
+    small = max(2.0, short * 0.004, floors.index_pt * MM_PER_PT)
+    index_size = max(2.3, short * 0.0036, floors.index_pt * MM_PER_PT)
+    name_size = floors.name_pt * MM_PER_PT
     header_bottom = margin + title * 1.05 + subtitle * 1.9
     gutter = small * 2.2  # room for grid letters and numbers
 
@@ -107,6 +118,7 @@ def make_plan(spec: PosterSpec) -> Plan:
         body_size=body,
         small_size=small,
         index_size=index_size,
+        name_size=name_size,
         header_bottom=header_bottom,
         square=square,
         grid_n=grid_n,
@@ -145,14 +157,27 @@ def _dots(spec: PosterSpec, square) -> tuple[list[PlacedNode], dict[int, str], t
     half = side / 2 - r_max - 0.5
     sizes = [max(float(p.size), 0.0) if math.isfinite(p.size) else 0.0 for p in spec.nodes]
     lo, hi = (min(sizes), max(sizes)) if sizes else (0.0, 0.0)
-    dots, colours = [], {}
-    for node, value, (ux, uy) in zip(spec.nodes, sizes, centres, strict=True):
+    rs, cxs, cys = [], [], []
+    for value, (ux, uy) in zip(sizes, centres, strict=True):
         t = (value - lo) / (hi - lo) if hi > lo else 0.25
-        r = r_min + (r_max - r_min) * math.sqrt(t)
-        cx, cy = x0 + side / 2 + ux * half, y0 + side / 2 + uy * half
+        rs.append(r_min + (r_max - r_min) * math.sqrt(t))
+        cxs.append(x0 + side / 2 + ux * half)
+        cys.append(y0 + side / 2 + uy * half)
+    # Discs may not overlap: the white outline each is drawn with is the gap between them.
+    cxs, cys, rs = separate_discs(
+        cxs, cys, rs, gap=disc_outline(r_min), box=(x0, y0, x0 + side, y0 + side)
+    )
+    dots, colours = [], {}
+    for i, (node, value) in enumerate(zip(spec.nodes, sizes, strict=True)):
+        cx, cy, r = float(cxs[i]), float(cys[i]), float(rs[i])
         dots.append(PlacedNode(node.id, cx, cy, r, clean(node.label), value))
         colours[node.id] = safe_colour(node.colour)
     return dots, colours, (r_min, r_max)
+
+
+def disc_outline(r_min: float) -> float:
+    """Width of the white outline round each disc (pages.py draws it)."""
+    return min(max(r_min * 0.18, 0.1), 0.6)
 
 
 def _typical_spacing(points: list[tuple[float, float]]) -> float:

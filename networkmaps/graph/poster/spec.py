@@ -38,6 +38,27 @@ FONT_FAMILY = "DejaVu Sans"  # ships with Debian's fonts-dejavu-core
 FONT_STACK = "'DejaVu Sans', Verdana, Arial, sans-serif"
 LAYOUT_BOX = 1000.0
 
+MM_PER_PT = 25.4 / 72
+
+
+@dataclass(frozen=True)
+class Typography:
+    """The smallest sizes, in points, a poster on one paper size may print (issue 16).
+
+    Read from across a room on A0 (and 36×48 in); held at arm's length on A3 and smaller.
+    Between A3 and A0 the floors grow with the paper's short side."""
+
+    title_pt: float  # the poster's title
+    name_pt: float  # every name or code on the map, and every other line of text
+    index_pt: float  # the find-yourself index entries and the grid letters and numbers
+
+
+def typography(paper: str) -> Typography:
+    short = min(PAPER_SIZES[paper])
+    t = min(max((short - 297.0) / (841.0 - 297.0), 0.0), 1.0)
+    return Typography(title_pt=72.0 * short / 841.0, name_pt=7.0 + 3.0 * t, index_pt=8.0 + 4.0 * t)
+
+
 INK = "#1F2933"
 MUTED = "#52606D"
 EDGE = "#7B8794"

@@ -15,11 +15,15 @@ from networkmaps.graph.poster import (
     PosterNode,
     PosterSpec,
     member_index,
+    overlapping_pairs,
     place_labels,
+    poster_discs,
     render_pdf,
     render_svg,
     render_svg_pages,
+    separate_discs,
     text_width,
+    typography,
 )
 
 try:
@@ -249,3 +253,89 @@ def test_a_long_legend_is_cut_short_and_the_notes_stay_on_the_page():
     texts = {t.text: float(t.get("y")) for t in root.iter(f"{SVG}text")}
     assert any(text.startswith("+ ") and text.endswith(" more") for text in texts)
     assert texts["Labels are anonymous codes."] < PAPER_SIZES["letter"][1]
+
+
+# --- legible on the wall (issue 16) --------------------------------------------------------
+
+POSTER_PAPERS = ["A0", "A1", "A3", "letter", "36x48"]
+GRID_REF = re.compile(r"^(?:[A-Z]|\d{1,2}|[A-Z]\d{1,2})$")
+
+
+def pdf_words(pdf: bytes):
+    """Per page, every word with the smallest font size among its characters."""
+    pdfplumber = pytest.importorskip("pdfplumber")
+    import io
+
+    pages = []
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        for page in doc.pages:
+            words = page.extract_words(extra_attrs=["size"], keep_blank_chars=False)
+            sizes = [c["size"] for c in page.chars]
+            pages.append((words, sizes))
+    return pages
+
+
+@pytest.mark.parametrize("paper", POSTER_PAPERS)
+@pytest.mark.parametrize("n", [40, 900])
+def test_every_text_span_is_at_least_the_papers_minimum(paper, n):
+    floors = typography(paper)
+    spec = make_spec(n, paper=paper, landscape=paper == "A1")
+    pages = pdf_words(render_pdf(spec))
+    every = [size for _, sizes in pages for size in sizes]
+    assert every and min(every) >= floors.name_pt - 0.01
+    poster_words, poster_sizes = pages[0]
+    assert max(poster_sizes) >= floors.title_pt - 0.01
+    title = [w for w in poster_words if w["text"] in ("Fellows", "Network")]
+    assert title and all(w["size"] >= floors.title_pt - 0.01 for w in title)
+    # Grid letters, row numbers and index grid squares.
+    refs = [w for words, _ in pages for w in words if GRID_REF.match(w["text"])]
+    assert len(refs) >= 12
+    assert min(w["size"] for w in refs) >= floors.index_pt - 0.01
+    # Index pages hold only index entries, their heading and page numbers.
+    for _words, sizes in pages[1:]:
+        assert min(sizes) >= floors.index_pt - 0.01
+
+
+def test_the_floors_grow_with_the_paper_from_a3_to_a0():
+    a0, a1, a2, a3 = (typography(p) for p in ("A0", "A1", "A2", "A3"))
+    assert (a0.name_pt, a0.index_pt, a0.title_pt) == (10, 12, 72)
+    assert (a3.name_pt, a3.index_pt) == (7, 8)
+    assert a3.name_pt < a2.name_pt < a1.name_pt < a0.name_pt
+    assert typography("36x48").title_pt >= 72 and typography("36x48").name_pt == 10
+
+
+def test_many_names_on_small_paper_label_fewer_and_the_index_lists_everyone():
+    spec = make_spec(2000, paper="A3")
+    pages = pdf_words(render_pdf(spec))
+    assert len(pages) > 1  # the index needed sheets of its own
+    assert sorted(label for label, _ in member_index(spec)) == sorted(
+        n.index_label for n in spec.nodes
+    )
+
+
+@pytest.mark.parametrize("paper", POSTER_PAPERS)
+def test_no_two_discs_overlap_even_in_a_dense_middle(paper):
+    spec = make_spec(3000, paper=paper)
+    rng = random.Random(1)
+    for node in spec.nodes[:1500]:  # half the people crowd one small patch
+        node.x, node.y = rng.gauss(0, 40), rng.gauss(0, 40)
+    spec.nodes[1].x, spec.nodes[1].y = spec.nodes[0].x, spec.nodes[0].y  # on the same spot
+    discs = poster_discs(spec)
+    assert overlapping_pairs(discs) == []
+    x0 = min(x - r for x, _, r in discs)
+    assert x0 > 0
+
+
+def test_separating_discs_moves_them_little_and_keeps_the_same_answer():
+    rng = random.Random(3)
+    xs = [rng.uniform(0, 100) for _ in range(400)]
+    ys = [rng.uniform(0, 100) for _ in range(400)]
+    rs = [1.5] * 400
+    x, y, r = separate_discs(xs, ys, rs, gap=0.2, box=(0, 0, 100, 100))
+    again = separate_discs(xs, ys, rs, gap=0.2, box=(0, 0, 100, 100))
+    assert (x == again[0]).all() and (y == again[1]).all()
+    assert overlapping_pairs(list(zip(x, y, r, strict=True)), gap=0.2) == []
+    moved = sorted(
+        ((a - b) ** 2 + (c - d) ** 2) ** 0.5 for a, b, c, d in zip(x, xs, y, ys, strict=True)
+    )
+    assert moved[len(moved) // 2] < 1.5 and (r == 1.5).all()
