@@ -208,7 +208,7 @@ def child_reference(slug: str) -> dict:
 
     from members.models import Member, Relationship
     from networkmaps.models import MetricRun, NodeMetric
-    from networkmaps.runs import compute
+    from networkmaps.runs import split
 
     program, round_ = bench_round(slug)
     timings: dict[str, float | str] = {}
@@ -246,8 +246,8 @@ def child_reference(slug: str) -> dict:
     t = lap("build", t)
 
     n = g.number_of_nodes()
-    approximate = n > compute.EXACT_LIMIT
-    k = compute.PIVOTS if approximate else None
+    # The same exact/estimated choice the service makes for this graph (runs/split.py).
+    k = split.path_plan(n=n, pairs=g.number_of_edges()).pivots
     largest = g.subgraph(max(nx.connected_components(g), key=len))
     values: dict[str, dict] = {}
     stages = {
@@ -323,7 +323,7 @@ def child_reference(slug: str) -> dict:
         **cpu_since(cpu),
         "members": n,
         "ties": g.number_of_edges(),
-        "approximate": approximate,
+        "approximate": k is not None,
         "pivots": k,
         "metrics_s": metrics_s,
         "total_s": total,

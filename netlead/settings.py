@@ -216,6 +216,20 @@ CELERY_BEAT_SCHEDULE_FILENAME = env.str(
     default=str(Path(tempfile.gettempdir()) / "netlead-celerybeat-schedule"),
 )
 
+# issue 18: split runs (networkmaps/runs/split.py). A run of at least SPLIT_MIN_MEMBERS
+# sends its path sweep to the workers in blocks; it is exact when the sweep, shared by
+# WORKER_PROCESSES processes of PATH_THREADS threads, fits the PATH_BUDGET_SECONDS.
+NETLEAD_SPLIT_MIN_MEMBERS = env.int("NETLEAD_SPLIT_MIN_MEMBERS", default=20_000)
+NETLEAD_SPLIT_BLOCKS = env.int("NETLEAD_SPLIT_BLOCKS", default=0)  # 0: about a minute each
+NETLEAD_SPLIT_STALL_SECONDS = env.int("NETLEAD_SPLIT_STALL_SECONDS", default=900)
+NETLEAD_PATH_BUDGET_SECONDS = env.float("NETLEAD_PATH_BUDGET_SECONDS", default=600.0)
+NETLEAD_WORKER_PROCESSES = env.int("NETLEAD_WORKER_PROCESSES", default=1)
+NETLEAD_PATH_THREADS = env.int("NETLEAD_PATH_THREADS", default=1)
+NETLEAD_PATH_SPEED = env.float("NETLEAD_PATH_SPEED", default=1.0)  # 1.0: this 2-core box
+# Blocks, reduces and whole runs go to this queue when set (start heavy workers with
+# `--queues netlead-heavy`); empty: everything shares the default queue.
+NETLEAD_HEAVY_QUEUE = env.str("NETLEAD_HEAVY_QUEUE", default="")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -125,6 +125,63 @@ class NodeMetric(models.Model):
         return f"Metrics of member {self.member_id} in run {self.run_id}"
 
 
+# issue 18: split runs (networkmaps/runs/split.py) and the map payload stored per run.
+class PathSweep(models.Model):
+    """A run's path sweep split into blocks of sources, computed by any worker.
+
+    Holds the graph and the sources every block reads, so all blocks sweep the same
+    graph even if ties change meanwhile. Deleted (with its blocks) when the run retries.
+    """
+
+    run = models.OneToOneField(MetricRun, on_delete=models.CASCADE, related_name="path_sweep")
+    blocks = models.PositiveIntegerField()
+    fingerprint = models.CharField(max_length=64)
+    pivots = models.PositiveIntegerField(null=True, help_text="None: exact (every source).")
+    graph = models.BinaryField(help_text="CSR arrays and sources (numpy .npz).")
+    checks = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, help_text="When its blocks went to the queue.")
+    last_block_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return f"Path sweep of run {self.run_id} in {self.blocks} blocks"
+
+
+class PathBlock(models.Model):
+    """The partial path sums of one block of sources. One row per (sweep, block): a
+    redelivered block replaces its row, so it is never counted twice."""
+
+    sweep = models.ForeignKey(PathSweep, on_delete=models.CASCADE, related_name="done")
+    index = models.PositiveIntegerField()
+    sources = models.PositiveIntegerField()
+    sums = models.BinaryField(help_text="Partial sums (numpy .npz).")
+    cpu_seconds = models.FloatField()
+    worker = models.CharField(max_length=200, blank=True)
+    finished_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["sweep", "index"], name="path_block_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Block {self.index} of sweep {self.sweep_id}"
+
+
+class MapPayload(models.Model):
+    """The map data of a run, built once when the run completes (networkmaps/maps/payload.py):
+    gzip-compressed JSON without names; names are added per viewer when it is served."""
+
+    run = models.OneToOneField(MetricRun, on_delete=models.CASCADE, related_name="map_payload")
+    body = models.BinaryField()
+    member_ids = models.JSONField(default=list, help_text="Members in the order of the nodes.")
+    etag = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Map payload of run {self.run_id}"
+
+
 class NetworkMetric(models.Model):
     run = models.ForeignKey(MetricRun, on_delete=models.CASCADE, related_name="network_metrics")
     name = models.CharField(max_length=60)

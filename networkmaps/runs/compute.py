@@ -10,9 +10,11 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+import numpy as np
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from scipy.sparse.csgraph import connected_components
 
 from members.models import Round
 from members.round_graph import round_graph_load
@@ -20,24 +22,27 @@ from networkmaps.graph import summary, weaving
 from networkmaps.graph.input import build_graphs
 from networkmaps.graph.layout import compute_layout
 from networkmaps.graph.metrics import ENGINE, GraphInput, compute_metrics
+from networkmaps.graph.metrics.paths import path_sources
 from networkmaps.models import (
     Community,
     MetricRun,
     NetworkMetric,
     NodeMetric,
     PairDecision,
+    PathSweep,
     Suggestion,
 )
+from networkmaps.runs import split
 from networkmaps.weaving.outcomes import decision_outcomes_update
 
 logger = logging.getLogger(__name__)
 
 # Bump when a change to the analysis makes old results stale for the same data.
 ANALYSIS_VERSION = "1"
-EXACT_LIMIT = 20_000
-# Above EXACT_LIMIT members, path metrics are estimated from this many sampled members:
-# 4096 keeps the top-50 brokers 92-98% the same as exact at 10k (1024 gave 82-92%).
-PIVOTS = 4096
+# Exact or estimated is chosen per run from the work and the workers (split.path_plan);
+# estimates use this many sampled members: 4096 keeps the top-50 brokers 92-98% the same
+# as exact at 10k (1024 gave 82-92%).
+PIVOTS = split.PIVOTS
 KEEP_OLD_RUNS = 5
 LOCK_NAMESPACE = 7301  # first key of our advisory locks: "metric run being computed"
 
@@ -48,9 +53,10 @@ class RoundData:
     previous_ties: list[tuple[int, int, int, bool]] | None
     people: dict[int, dict]
 
-    def fingerprint(self) -> str:
+    def fingerprint(self, plan: str = "exact") -> str:
+        """``plan``: exact or how many pivots (split.PathPlan.key), which changes results."""
         digest = hashlib.sha256()
-        digest.update(f"{ANALYSIS_VERSION}|{ENGINE}|{EXACT_LIMIT}|{PIVOTS}".encode())
+        digest.update(f"{ANALYSIS_VERSION}|{ENGINE}|{plan}".encode())
         digest.update(repr(self.graph.nodes).encode())
         digest.update(repr(sorted(self.graph.ties)).encode())
         for name in sorted(self.graph.groups):
@@ -110,6 +116,9 @@ def _computing_lock(run_id: int):
 
 
 def _claim_and_execute(run_id: int) -> MetricRun | None:
+    if PathSweep.objects.filter(run_id=run_id, sent_at__isnull=False).exists():
+        # A split run's blocks are out: they, the reduce and the sweep check finish it.
+        return None
     now = timezone.now()
     claimed = MetricRun.objects.filter(pk=run_id, status__in=MetricRun.ACTIVE).update(
         status=MetricRun.Status.RUNNING,
@@ -143,7 +152,11 @@ def _execute(run: MetricRun) -> MetricRun:
     timings: dict[str, float] = {}
     started = time.perf_counter()
     data = round_data_load(round_=run.round)
-    fingerprint = data.fingerprint()
+    # The round's ties are merged per pair once, here; metrics, layout, suggestions and
+    # summaries all read this one merged graph.
+    merged = build_graphs(data.graph)
+    plan = split.path_plan(n=merged.n, pairs=int(merged.edge_u.shape[0]))
+    fingerprint = data.fingerprint(plan.key)
     timings["load"] = time.perf_counter() - started
 
     same = (
@@ -155,14 +168,95 @@ def _execute(run: MetricRun) -> MetricRun:
     if same is not None:
         return _finish_unchanged(run, same, fingerprint)
 
-    # The round's ties are merged per pair once, here; metrics, layout, suggestions and
-    # summaries all read this one merged graph.
-    merged = build_graphs(data.graph)
+    if plan.split:
+        _sweep_start(run, merged, plan, fingerprint, timings)
+        return MetricRun.objects.get(pk=run.pk)
     result = compute_metrics(
-        merged, exact_limit=EXACT_LIMIT, pivots=PIVOTS, seed=0, progress=_progress(run)
+        merged, **_limits(plan, merged.n), seed=0, progress=_progress(run), threads=plan.threads
     )
     timings["metrics"] = time.perf_counter() - started - timings["load"]
+    return _complete(run, data, merged, result, plan, fingerprint, timings, started)
 
+
+def _limits(plan: split.PathPlan, n: int) -> dict:
+    if plan.pivots is None:
+        return {"exact_limit": n, "pivots": PIVOTS}
+    return {"exact_limit": plan.pivots, "pivots": plan.pivots}
+
+
+def _sweep_start(run, merged, plan, fingerprint, timings) -> None:
+    """Send a split run's path sweep to the workers as blocks (networkmaps/runs/split.py)."""
+    unweighted = merged.adjacency(weighted=False)
+    _, labels = connected_components(unweighted, directed=False)
+    sources = path_sources(labels, np.bincount(labels), pivots=plan.pivots, seed=0)
+    MetricRun.objects.filter(pk=run.pk).update(
+        params={"path_plan": plan.as_params()}, timings=timings
+    )
+    split.sweep_start(
+        run=run,
+        indptr=unweighted.indptr.astype(np.int64),
+        indices=unweighted.indices.astype(np.int32),
+        plan_sources=sources,
+        plan=plan,
+        fingerprint=fingerprint,
+    )
+
+
+def metric_run_reduce(*, run_id: int) -> MetricRun | None:
+    """Continue a split run once every block of its sweep is in (the reduce task).
+
+    Adds up the blocks' sums and goes on exactly as an unsplit run. Does nothing while a
+    block is missing (the last block sends the reduce again; a stalled run is retried by
+    split.sweep_check), so a partial sum is never stored. Safe to call twice.
+    """
+    with _computing_lock(run_id) as acquired:
+        if not acquired:
+            return None  # Another worker is reducing this run.
+        run = MetricRun.objects.select_related("round").filter(pk=run_id).first()
+        sweep = PathSweep.objects.filter(run_id=run_id).first()
+        if run is None or sweep is None or run.status != MetricRun.Status.RUNNING:
+            return None
+        try:
+            sums, costs = split.sums_collect(sweep)
+        except split.BlocksMissing:
+            return None
+        try:
+            return _reduce(run, sweep, sums, costs)
+        except (OperationalError, InterfaceError):
+            raise  # The task retries; the blocks stay for it.
+        except Exception as exc:
+            logger.exception("Metric run %s failed", run_id)
+            MetricRun.objects.filter(pk=run_id, status=MetricRun.Status.RUNNING).update(
+                status=MetricRun.Status.FAILED,
+                error=f"{type(exc).__name__}: {exc}"[:2000],
+                finished_at=timezone.now(),
+            )
+            return MetricRun.objects.get(pk=run_id)
+
+
+def _reduce(run, sweep, sums, costs) -> MetricRun:
+    # The run's total counts from when it was claimed, before its blocks went out.
+    started = time.perf_counter() - (timezone.now() - run.started_at).total_seconds()
+    _set_progress(run.pk, "adding up the blocks", 0.89)
+    plan = split.PathPlan(**run.params["path_plan"])
+    data = round_data_load(round_=run.round)
+    merged = build_graphs(data.graph)
+    fingerprint = data.fingerprint(plan.key)
+    if fingerprint != sweep.fingerprint:
+        split.sweep_retry(run_id=run.pk, why="the round's data changed during the run")
+        return MetricRun.objects.get(pk=run.pk)
+    timings = dict(run.timings)
+    timings["paths_wall"] = (timezone.now() - sweep.created_at).total_seconds()
+    timings |= costs
+    mark = time.perf_counter()
+    result = compute_metrics(merged, **_limits(plan, merged.n), seed=0, path_sums=sums)
+    timings["metrics_after_paths"] = time.perf_counter() - mark
+    return _complete(run, data, merged, result, plan, fingerprint, timings, started)
+
+
+def _complete(run, data, merged, result, plan, fingerprint, timings, started) -> MetricRun:
+    """Layout, suggestions, summaries and the store: the same for split and unsplit runs."""
+    result.params["path_plan"] = plan.as_params()
     current = merged.pair_strengths()
     _set_progress(run.pk, "laying out the map", 0.93)
     mark = time.perf_counter()
@@ -200,6 +294,8 @@ def _execute(run: MetricRun) -> MetricRun:
     )
     if finished:
         _prune(run.round_id)
+    # A split run's blocks have been added up: their sums are not needed any more.
+    PathSweep.objects.filter(run_id=run.pk).delete()
     return MetricRun.objects.get(pk=run.pk)
 
 

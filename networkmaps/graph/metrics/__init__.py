@@ -121,7 +121,7 @@ from networkmaps.graph.metrics.centrality import (
     pagerank_vector,
 )
 from networkmaps.graph.metrics.network import network_metrics
-from networkmaps.graph.metrics.paths import MIN_COMPONENT_SOURCES, path_metrics
+from networkmaps.graph.metrics.paths import MIN_COMPONENT_SOURCES, PathSums, path_metrics
 from networkmaps.graph.metrics.stages import Stages
 from networkmaps.graph.metrics.structure import (
     BROKERAGE_ROLES,
@@ -167,6 +167,8 @@ def compute_metrics(
     pivots: int = 4096,
     seed: int = 0,
     progress: Callable[[str, float], None] | None = None,
+    path_sums: PathSums | None = None,
+    threads: int = 1,
 ) -> MetricsResult:
     """All member and network metrics of one round (see the module docstring).
 
@@ -175,6 +177,9 @@ def compute_metrics(
     ``MergedGraph`` to the weaving suggestions.
 
     ``progress(stage, done)`` is called as stages start, ``done`` in [0, 1] of the run.
+    ``path_sums``: the path sweep already summed elsewhere (a split run's blocks, see
+    networkmaps/runs/split.py) for the sources this call would draw; ``threads``: run the
+    sweep on that many threads of this process (the kernel releases the GIL).
     Raises ValueError on ties to unknown members or strengths outside 1-5.
     """
     if pivots < 2:
@@ -206,6 +211,8 @@ def compute_metrics(
             pivots=pivots if approximate else None,
             seed=seed,
             report=stages.report_within,
+            sums=path_sums,
+            threads=threads,
         )
 
     with stages("reach"):

@@ -1,0 +1,152 @@
+"""Split runs (networkmaps/runs/split.py) with tasks inline: the same code the workers run
+(test_workers.py runs it on real worker processes)."""
+
+import pytest
+from django.test import override_settings
+
+from netlead.celery import app as celery_app
+from networkmaps.models import MetricRun, NodeMetric, PathBlock, PathSweep
+from networkmaps.runs import compute, services, split
+
+pytestmark = pytest.mark.django_db
+
+SPLIT_IN_FOUR = {"NETLEAD_SPLIT_MIN_MEMBERS": 2, "NETLEAD_SPLIT_BLOCKS": 4}
+FIELDS = (*compute.NODE_FIELDS, "x", "y")
+
+
+def _values(run) -> dict:
+    return {row[0]: row[1:] for row in run.node_metrics.values_list("member_id", *FIELDS)}
+
+
+def _assert_same(split_values: dict, single: dict) -> None:
+    assert split_values.keys() == single.keys()
+    worst = 0.0
+    for member, row in single.items():
+        for a, b in zip(row, split_values[member], strict=True):
+            if a is None or b is None:
+                assert a is None and b is None
+            else:
+                worst = max(worst, abs(a - b))
+    assert worst <= 1e-9
+
+
+def _single_then_forgotten(program, round_):
+    """An unsplit run's values; the run is then deleted so the next run computes afresh
+    (from the same previous-round layout)."""
+    run = services.metric_run_request(program=program, round_=round_)
+    run = compute.metric_run_execute(run_id=run.pk)
+    assert run.status == MetricRun.Status.SUCCEEDED and not run.params["path_plan"]["split"]
+    values = _values(run)
+    run.delete()
+    return values
+
+
+def test_split_run_in_four_blocks_equals_the_single_process_run(demo_program):
+    round_ = demo_program.current_round()
+    single = _single_then_forgotten(demo_program, round_)
+    with override_settings(**SPLIT_IN_FOUR):
+        run = services.metric_run_request(program=demo_program, round_=round_)
+        run = compute.metric_run_execute(run_id=run.pk)
+    assert run.status == MetricRun.Status.SUCCEEDED and run.is_current, run.error
+    assert run.params["path_plan"]["split"] and run.params["path_plan"]["blocks"] == 4
+    assert run.timings["path_blocks"] == 4
+    _assert_same(_values(run), single)
+    assert not PathSweep.objects.exists()  # the partial sums are dropped once added up
+
+
+def test_threads_inside_one_worker_give_the_same_results(demo_program):
+    round_ = demo_program.current_round()
+    single = _single_then_forgotten(demo_program, round_)
+    with override_settings(NETLEAD_PATH_THREADS=2):
+        run = services.metric_run_request(program=demo_program, round_=round_)
+        run = compute.metric_run_execute(run_id=run.pk)
+    assert run.status == MetricRun.Status.SUCCEEDED
+    assert run.params["path_plan"]["threads"] == 2
+    _assert_same(_values(run), single)
+
+
+@pytest.fixture
+def blocks_queued():
+    """Blocks go to the broker instead of running inline, for a test to run them by hand."""
+    celery_app.conf.task_always_eager = False
+    yield
+    celery_app.conf.task_always_eager = True
+
+
+def _start_split_run(program, round_):
+    run = services.metric_run_request(program=program, round_=round_)
+    with override_settings(**SPLIT_IN_FOUR):
+        compute.metric_run_execute(run_id=run.pk)
+    run.refresh_from_db()
+    return run, PathSweep.objects.get(run=run)
+
+
+def test_a_redelivered_block_replaces_its_sums_and_is_counted_once(demo_program, blocks_queued):
+    round_ = demo_program.current_round()
+    single = _single_then_forgotten(demo_program, round_)
+    run, sweep = _start_split_run(demo_program, round_)
+    assert run.status == MetricRun.Status.RUNNING and run.stage == "paths: 0 of 4 blocks done"
+    for index in (0, 1, 1, 2):  # block 1 delivered twice
+        assert split.block_compute(sweep_id=sweep.pk, index=index) is False
+    run.refresh_from_db()
+    assert run.stage == "paths: 3 of 4 blocks done"
+    celery_app.conf.task_always_eager = True  # the last block sends the reduce: run it inline
+    assert split.block_compute(sweep_id=sweep.pk, index=3) is True
+    run.refresh_from_db()
+    assert run.status == MetricRun.Status.SUCCEEDED, run.error
+    _assert_same(_values(run), single)
+
+
+def test_a_missing_block_is_never_stored_and_the_stalled_run_is_retried(
+    demo_program, blocks_queued
+):
+    round_ = demo_program.current_round()
+    good = services.metric_run_request(program=demo_program, round_=round_)
+    compute.metric_run_execute(run_id=good.pk)
+    MetricRun.objects.filter(pk=good.pk).update(fingerprint="older data")  # compute again
+    run, sweep = _start_split_run(demo_program, round_)
+    for index in (0, 1, 3):
+        split.block_compute(sweep_id=sweep.pk, index=index)
+
+    assert compute.metric_run_reduce(run_id=run.pk) is None
+    with pytest.raises(split.BlocksMissing, match=r"blocks \[2\] of 4"):
+        split.sums_collect(sweep)
+    run.refresh_from_db()
+    assert run.status == MetricRun.Status.RUNNING
+    assert not NodeMetric.objects.filter(run=run).exists()
+
+    # Not stalled yet: the check looks again later. Stalled: the run starts over.
+    assert split.sweep_check(sweep_id=sweep.pk, check=0) == "waiting"
+    assert split.sweep_check(sweep_id=sweep.pk, check=0) == "duplicate"
+    with override_settings(NETLEAD_SPLIT_STALL_SECONDS=0):
+        assert split.sweep_check(sweep_id=sweep.pk, check=1) == "retried"
+    run.refresh_from_db()
+    assert run.status == MetricRun.Status.QUEUED and "stopped arriving" in run.stage
+    assert not PathBlock.objects.exists() and not PathSweep.objects.exists()
+    good.refresh_from_db()
+    assert good.is_current and not NodeMetric.objects.filter(run=run).exists()
+
+    celery_app.conf.task_always_eager = True
+    with override_settings(**SPLIT_IN_FOUR):
+        compute.metric_run_execute(run_id=run.pk)
+    run.refresh_from_db()
+    assert run.status == MetricRun.Status.SUCCEEDED and run.is_current and run.attempts == 2
+
+
+def test_a_late_block_of_an_abandoned_sweep_changes_nothing(demo_program, blocks_queued):
+    run, sweep = _start_split_run(demo_program, demo_program.current_round())
+    split.sweep_retry(run_id=run.pk, why="test")
+    assert split.block_compute(sweep_id=sweep.pk, index=0) is False
+    assert not PathBlock.objects.exists()
+
+
+def test_exact_or_estimated_follows_the_budget_and_the_workers():
+    with override_settings(NETLEAD_PATH_BUDGET_SECONDS=600, NETLEAD_WORKER_PROCESSES=1):
+        alone = split.path_plan(n=100_000, pairs=500_000)
+    with override_settings(NETLEAD_PATH_BUDGET_SECONDS=600, NETLEAD_WORKER_PROCESSES=4):
+        four = split.path_plan(n=100_000, pairs=500_000)
+    assert alone.pivots == split.PIVOTS and "over the 600 s budget" in alone.reason
+    assert four.pivots is None and four.split and "4 worker process(es)" in four.reason
+    assert four.blocks >= 8
+    small = split.path_plan(n=10_000, pairs=50_000)
+    assert small.pivots is None and not small.split and small.key == "exact"
