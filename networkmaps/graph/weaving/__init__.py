@@ -45,6 +45,7 @@ def suggest(
     people: dict[int, dict],
     exclude_pairs: set[tuple[int, int]] = frozenset(),
     limits: dict[str, int] | None = None,
+    divides: list[str] | None = None,
 ) -> list[Suggestion]:
     """Rank weaving suggestions of every kind for one round's network.
 
@@ -52,7 +53,8 @@ def suggest(
     its ``GraphInput`` (merged once here). Returns suggestions grouped by kind in
     ``KINDS`` order, each kind sorted by score (descending) then member ids. The same
     input gives the same output. ``limits`` overrides ``DEFAULT_LIMITS`` per kind; 0
-    switches a kind off.
+    switches a kind off. ``divides`` names the groupings closure boosts crossing (default:
+    every grouping of the round).
     """
     unknown = set(limits or {}) - set(KINDS)
     if unknown:
@@ -60,6 +62,8 @@ def suggest(
     limit = {**DEFAULT_LIMITS, **(limits or {})}
     merged = graph if isinstance(graph, MergedGraph) else build_graphs(graph)
     net = Network(merged, people, communities, exclude_pairs)
+    if divides is not None:
+        net.divides = [dim for dim in divides if dim in net.codes]
     betweenness = np.array(
         [float((node_metrics.get(m) or {}).get("betweenness") or 0.0) for m in net.ids.tolist()]
     )

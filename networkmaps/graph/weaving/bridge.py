@@ -16,14 +16,19 @@ from networkmaps.graph.weaving.network import (
     SHARED_ISSUE_BONUS,
     Network,
 )
-from networkmaps.graph.weaving.reasons import and_list, capital, counted
+from networkmaps.graph.weaving.reasons import and_list, capital, counted, share
 from networkmaps.graph.weaving.suggestion import Suggestion, pair_key
 
-MAX_TIE_RATIO = 0.5  # observed / expected ties below this = "barely touch"
-MIN_EXPECTED_TIES = 2.0
+# "Barely touch": the share of possible pairs across two groups that are tied is less than
+# half the share inside the sparser of the two, and short of it by more than chance.
+MAX_DENSITY_RATIO = 0.5
+MIN_EXPECTED_TIES = 4.0  # at the inside density; below this, nothing can be told apart
+SIGNIFICANCE_SDS = 2.0
 MAX_GROUPS = 300  # largest groups per dimension considered
 CANDIDATES_PER_SIDE = 8
-DIMENSIONS = ("component", "community", "sector", "cohort", "region")
+# Components and clusters first; then every attribute grouping of the round (standard and
+# custom), in Network.dimensions order.
+STRUCTURAL = ("component", "community")
 
 
 @dataclass
@@ -33,24 +38,34 @@ class _BridgeGap:
     g1: int
     g2: int
     ties: int
-    expected: float
+    possible: int = 0
+    inside: tuple[float, float] = (0.0, 0.0)  # tie density inside g1 and g2
+
+
+def dimensions(net: Network) -> tuple[str, ...]:
+    """Every grouping a bridge may cross: components, clusters, then each attribute."""
+    return STRUCTURAL + tuple(net.dimensions)
 
 
 def find(net: Network, limit: int, taken: set[tuple[int, int]]) -> list[Suggestion]:
     """Connect groupings that barely touch, through well-connected people on each side.
 
     Separate components come first (score 1–2, larger pairs higher): joining
-    them shortens the most paths. Then any two communities, sectors, cohorts
-    or regions whose ties fall below half of what the configuration model
-    expects (vol₁·vol₂ / 2m) score gap · 2·√(size₁·size₂)/n (0–1), where
-    gap = 1 − observed/expected. The pair carrying a bridge is the untied one
-    with the most ties inside their own sides, with a bonus for shared issues.
+    them shortens the most paths. Then, for any two groups of any grouping (clusters,
+    cohort, sector, region, organisation, custom attributes): with n₁, n₂ members and
+    density = ties / possible pairs, the pair is a gap when the density between them is
+    below half the lower of the two inside densities (d₁₂ < 0.5·min(d₁, d₂)), at least
+    4 ties would be there at that inside density (e = min(d₁, d₂)·n₁·n₂ ≥ 4), and the
+    shortfall is beyond chance (ties ≤ e − 2√e). Score = gap · min(1, 2·√(n₁·n₂)/n),
+    gap = 1 − d₁₂ / min(d₁, d₂). The pair carrying a bridge is the untied one with the
+    most ties inside their own sides, with a bonus for shared issues.
     """
     if limit <= 0 or net.n < 4 or net.adj.nnz == 0:
         return []
-    groupings = {dim: grouping_by(net, dim) for dim in DIMENSIONS}
+    dims = dimensions(net)
+    groupings = {dim: grouping_by(net, dim) for dim in dims}
     gaps = [gap for grouping in groupings.values() for gap in _bridge_gaps(net, grouping)]
-    rank = {dim: k for k, dim in enumerate(DIMENSIONS)}
+    rank = {dim: k for k, dim in enumerate(dims)}
     gaps.sort(key=lambda g: (-round(g.score, 12), rank[g.dimension], g.g1, g.g2))
     members = {dim: _members_by_code(g.codes) for dim, g in groupings.items()}
     used: Counter[int] = Counter()
@@ -88,7 +103,7 @@ def _bridge_gaps(net: Network, grouping: Grouping) -> list[_BridgeGap]:
     if dim == "component":
         main = int(np.argmax(sizes))
         return [
-            _BridgeGap(1.0 + 2.0 * math.sqrt(sizes[main] * sizes[c]) / n, dim, main, c, 0, 0.0)
+            _BridgeGap(1.0 + 2.0 * math.sqrt(sizes[main] * sizes[c]) / n, dim, main, c, 0)
             for c in range(k)
             if c != main and sizes[c] >= 2
         ]
@@ -99,28 +114,40 @@ def _bridge_gaps(net: Network, grouping: Grouping) -> list[_BridgeGap]:
     local_of = np.full(k, -1, dtype=np.int64)
     local_of[top] = np.arange(len(top))
     local = np.where(codes >= 0, local_of[np.maximum(codes, 0)], -1)
-    inside = np.flatnonzero(local >= 0)
-    member_of = sp.csr_matrix((np.ones(len(inside)), (inside, local[inside])), shape=(n, len(top)))
+    inside_members = np.flatnonzero(local >= 0)
+    member_of = sp.csr_matrix(
+        (np.ones(len(inside_members)), (inside_members, local[inside_members])),
+        shape=(n, len(top)),
+    )
     ties = (member_of.T @ net.adj @ member_of).toarray()
-    volume = np.bincount(local[inside], weights=net.degree[inside], minlength=len(top))
-    expected = np.outer(volume, volume) / net.adj.nnz
+    size = sizes[top].astype(float)
+    inside = np.diag(ties) / 2.0 / np.maximum(size * (size - 1) / 2.0, 1.0)
     first, second = np.triu_indices(len(top), k=1)
-    keep = (expected[first, second] >= MIN_EXPECTED_TIES) & (
-        ties[first, second] < MAX_TIE_RATIO * expected[first, second]
+    possible = size[first] * size[second]
+    between = ties[first, second]
+    lower = np.minimum(inside[first], inside[second])
+    expected = lower * possible
+    keep = (
+        (expected >= MIN_EXPECTED_TIES)
+        & (between < MAX_DENSITY_RATIO * expected)
+        & (between <= expected - SIGNIFICANCE_SDS * np.sqrt(expected))
     )
     if dim == "community":
         # Communities in different components are the component bridge's job.
         home = np.zeros(len(top), dtype=np.int64)
-        home[local[inside]] = net.components()[inside]
+        home[local[inside_members]] = net.components()[inside_members]
         keep &= home[first] == home[second]
-    size = sizes[top].astype(float)
     out = []
-    for a, b in zip(first[keep].tolist(), second[keep].tolist(), strict=True):
-        gap = 1.0 - ties[a, b] / expected[a, b]
+    for k in np.flatnonzero(keep).tolist():
+        a, b = int(first[k]), int(second[k])
+        gap = 1.0 - between[k] / expected[k]
         score = gap * min(1.0, 2.0 * math.sqrt(size[a] * size[b]) / n)
         out.append(
-            _BridgeGap(score, dim, int(top[a]), int(top[b]), int(ties[a, b]), expected[a, b])
-        )
+            _BridgeGap(
+                score, dim, int(top[a]), int(top[b]), int(between[k]), int(possible[k]),
+                (float(inside[a]), float(inside[b])),
+            )
+        )  # fmt: skip
     return out
 
 
@@ -181,10 +208,12 @@ def _bridge_suggestion(
         )
         reason = (
             f"{capital(l1)} ({counted(s1, 'person', 'people')}) and {l2} "
-            f"({counted(s2, 'person', 'people')}) {linked}, where about {gap.expected:.0f} would "
-            f"be expected if ties ignored {dim}. {net.name(i)} has {counted(d1, 'tie')} inside "
-            f"{l1} and {net.name(j)} {counted(d2, 'tie')} inside {l2}{also}; an introduction "
-            "between them would carry the bridge."
+            f"({counted(s2, 'person', 'people')}) {linked}: {share(gap.ties / gap.possible)} "
+            f"of the {gap.possible:,} possible pairs across them, against "
+            f"{share(gap.inside[0])} inside {l1} and {share(gap.inside[1])} inside {l2}. "
+            f"{net.name(i)} has {counted(d1, 'tie')} inside {l1} and {net.name(j)} "
+            f"{counted(d2, 'tie')} inside {l2}{also}; an introduction between them would "
+            "carry the bridge."
         )
     return Suggestion(
         kind="bridge",
@@ -197,7 +226,9 @@ def _bridge_suggestion(
             "group_labels": [l1, l2],
             "group_sizes": [s1, s2],
             "ties_between": gap.ties,
-            "expected_ties": round(float(gap.expected), 1),
+            "possible_between": gap.possible,
+            "density_between": gap.ties / gap.possible if gap.possible else 0.0,
+            "density_inside": list(gap.inside),
             "carriers": [net.member(i), net.member(j)],
             "carrier_inner_ties": [d1, d2],
             "shared_issue_areas": issues,

@@ -15,21 +15,24 @@ from networkmaps.graph.weaving.network import (
     SHARED_ISSUE_BONUS,
     Network,
 )
-from networkmaps.graph.weaving.reasons import and_list, counted, issue_phrase
+from networkmaps.graph.weaving.reasons import and_list, counted, dimension_name, issue_phrase
 from networkmaps.graph.weaving.suggestion import Suggestion, pair_key
 
-CROSS_ORGANISATION_BOOST = 1.5
+# Per divide the two are on different sides of (known values on both sides).
+CROSS_DIVIDE_BOOST = 0.5
+PLURALS = {"cohort": "cohorts", "sector": "sectors", "region": "regions"}
 BLOCK_WORK = 2_000_000  # product entries per block of rows
 
 
 def find(net: Network, limit: int, taken: set[tuple[int, int]]) -> list[Suggestion]:
-    """Pairs at distance two ranked by Adamic–Adar, boosted across organisations.
+    """Pairs at distance two ranked by Adamic–Adar, boosted across the program's divides.
 
     Adamic–Adar sums 1/log(degree) over shared contacts, so a contact who knows
     few people counts more than a hub who knows everyone. All distance-two
     pairs are scored by the sparse product A·diag(1/log d)·A, a block of rows
-    at a time. score = Adamic–Adar × boost, boost = 1.5 across known, different
-    organisations × (1 + 0.2 per shared issue area, up to 3).
+    at a time. score = Adamic–Adar × boost, boost = (1 + 0.5 per divide crossed: a
+    grouping the program marks as a divide, ``net.divides``, where the two have known,
+    different values) × (1 + 0.2 per shared issue area, up to 3).
     """
     if limit <= 0 or net.n < 3 or net.adj.nnz == 0:
         return []
@@ -46,7 +49,7 @@ def find(net: Network, limit: int, taken: set[tuple[int, int]]) -> list[Suggesti
         facts = {
             "adamic_adar": float(pairs.adamic_adar[k]),
             "boost": boost,
-            "cross": bool(pairs.org_boost[k] > 1),
+            "crossed": _crossed(net, i, j),
         }
         out.append(_closure_suggestion(net, i, j, score, facts))
         taken.add(pair_key(i, j))
@@ -72,7 +75,7 @@ def _open_pairs(net: Network, blocked: np.ndarray, keep: int | None) -> _OpenPai
     many = net.degree > 1
     weight[many] = 1.0 / np.log(net.degree[many])
     weigh = sp.diags(weight)
-    org = net.codes["organisation"]
+    divide_codes = [net.codes[dim] for dim in net.divides if dim in net.codes]
     work = np.cumsum(net.adj @ net.degree.astype(float))
     cuts = np.searchsorted(work, np.arange(BLOCK_WORK, work[-1], BLOCK_WORK))
     bounds = np.unique(np.concatenate([[0], cuts, [n]]))
@@ -90,8 +93,10 @@ def _open_pairs(net: Network, blocked: np.ndarray, keep: int | None) -> _OpenPai
         if len(blocked):
             keep_pair &= ~np.isin(rows * n + cols, blocked)
         rows, cols, adamic_adar = rows[keep_pair], cols[keep_pair], shared.data[keep_pair]
-        cross = (org[rows] >= 0) & (org[cols] >= 0) & (org[rows] != org[cols])
-        org_boost = np.where(cross, CROSS_ORGANISATION_BOOST, 1.0)
+        crossed = np.zeros(len(rows))
+        for codes in divide_codes:
+            crossed += (codes[rows] >= 0) & (codes[cols] >= 0) & (codes[rows] != codes[cols])
+        org_boost = 1.0 + CROSS_DIVIDE_BOOST * crossed
         lower = adamic_adar * org_boost
         issues = np.minimum(net.issue_count[rows], net.issue_count[cols])
         issues = np.minimum(issues, MAX_SHARED_ISSUES)
@@ -180,11 +185,15 @@ def _closure_suggestion(net: Network, i: int, j: int, score: float, pair_facts: 
         ]
     parts[0] += " but no tie to each other"
     org_a, org_b = net.values["organisation"][a], net.values["organisation"][b]
-    if pair_facts["cross"]:
-        parts.append(f"they work at different organisations ({org_a} and {org_b})")
     cohort_a, cohort_b = net.values["cohort"][a], net.values["cohort"][b]
-    if cohort_a and cohort_b and cohort_a != cohort_b:
-        parts.append(f"they are in different cohorts ({cohort_a} and {cohort_b})")
+    differ = pair_facts["crossed"]
+    if "organisation" in differ:
+        parts.append(f"they work at different organisations ({org_a} and {org_b})")
+    for dim in differ:
+        if dim != "organisation":
+            what = PLURALS.get(dim) or f"{dimension_name(dim)} groups"
+            va, vb = net.values[dim][a], net.values[dim][b]
+            parts.append(f"they are in different {what} ({va} and {vb})")
     if issues:
         parts.append(issue_phrase(issues))
     return Suggestion(
@@ -197,10 +206,23 @@ def _closure_suggestion(net: Network, i: int, j: int, score: float, pair_facts: 
             "shared_contact_count": len(common),
             "adamic_adar": pair_facts["adamic_adar"],
             "boost": pair_facts["boost"],
-            "different_organisations": pair_facts["cross"],
+            "different_organisations": "organisation" in pair_facts["crossed"],
+            "divides_crossed": pair_facts["crossed"],
             "organisations": [org_a, org_b],
             "cohorts": [cohort_a, cohort_b],
             "shared_issue_areas": issues,
             "communities": [int(net.community[a]), int(net.community[b])],
         },
     )
+
+
+def _crossed(net: Network, i: int, j: int) -> list[str]:
+    """The divides on which i and j have known, different values."""
+    return [
+        dim
+        for dim in net.divides
+        if dim in net.codes
+        and net.codes[dim][i] >= 0
+        and net.codes[dim][j] >= 0
+        and net.codes[dim][i] != net.codes[dim][j]
+    ]

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from networkmaps.graph.weaving.network import Network
+from networkmaps.graph.weaving.reasons import dimension_name
 
 
 @dataclass
@@ -73,5 +74,5 @@ def _new_grouping(net: Network, dim: str) -> Grouping:
         labels = [f"the cluster around {top[0]}" for top in names]
         runner_up = [f"the cluster around {top[1]}" if len(top) > 1 else "" for top in names]
     else:
-        labels = [f"the {value} {dim}" for value in values]
+        labels = [f"the {value} {dimension_name(dim)}" for value in values]
     return Grouping(dim, codes, values, labels, sizes, inner, leaders, runner_up)

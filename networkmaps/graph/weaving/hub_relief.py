@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.csgraph import shortest_path
 
 from networkmaps.graph.weaving.groupings import grouping_by
 from networkmaps.graph.weaving.network import Network
@@ -143,24 +145,44 @@ def _relieve(
             "only_through_hub_between_groups": int(only_hub[np.ix_(in_a, in_b)].sum()),
             "only_through_hub_total": total,
             "pairs_relieved": relieved,
+            "shared_contacts": int(common[a, b]),
+            "other_route_steps": _route_around(net, h, i, j),
         }
         score = relieved * float(betweenness[h] / betweenness.max())
         out.append(_hub_suggestion(net, h, i, j, score, facts))
     return out
 
 
+def _route_around(net: Network, h: int, i: int, j: int) -> int | None:
+    """Steps on the shortest route from i to j that avoids h (None: there is none)."""
+    keep = np.ones(net.n)
+    keep[h] = 0.0
+    mask = sp.diags(keep)
+    without = (mask @ net.adj @ mask).tocsr()
+    steps = shortest_path(without, unweighted=True, directed=False, indices=i)[j]
+    return None if np.isinf(steps) else int(steps)
+
+
 def _hub_suggestion(net: Network, h: int, i: int, j: int, score: float, facts: dict) -> Suggestion:
-    hub = net.name(h)
+    hub, x, y = net.name(h), net.name(i), net.name(j)
     (n1, n2), (l1, l2) = facts["contacts_in_groups"], facts["group_labels"]
     between = facts["only_through_hub_between_groups"]
-    total = facts["only_through_hub_total"]
+    shared, steps = facts["shared_contacts"], facts["other_route_steps"]
+    if shared == 1:
+        first = f"{hub} is the only contact {x} and {y} share"
+    else:
+        first = f"{x} and {y} share {hub} and {counted(shared - 1, 'other contact')}"
+    route = (
+        "there is no other route between them"
+        if steps is None
+        else f"the shortest route between them that avoids {hub} is {counted(steps, 'step')}"
+    )
     reason = (
-        f"{hub} has {counted(n1, 'contact')} in {l1} and {n2:,} in {l2}; for "
-        f"{counted(between, 'pair')} across the two, {hub} is the only person both know. "
-        f"Introducing {net.name(i)} and "
-        f"{net.name(j)} would give {counted(facts['pairs_relieved'], 'pair')} of {hub}'s contacts "
-        f"a route that does not run through {hub} (of {total:,} that "
-        f"now {'depends' if total == 1 else 'depend'} on them alone)."
+        f"{first}; {route}. {hub} has {counted(n1, 'contact')} in {l1} and {n2:,} in {l2}; "
+        f"for {counted(between, 'pair')} across the two, {hub} is the only contact "
+        f"{'they share' if between != 1 else 'the two share'}. Introducing {x} and {y} would "
+        f"give {counted(facts['pairs_relieved'], 'pair')} of {hub}'s contacts who share no one "
+        f"but {hub} a new route of at most 3 steps around {hub}."
     )
     return Suggestion(
         kind="hub_relief",

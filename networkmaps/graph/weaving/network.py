@@ -57,7 +57,10 @@ class Network:
 
         self.values: dict[str, list[str | None]] = {}
         self.codes: dict[str, np.ndarray] = {}
-        for dim in ATTRIBUTES:
+        # The four standard groupings, then whatever else the round carries (custom
+        # attributes from an import, "attr:<key>"), in a stable order.
+        self.dimensions = list(ATTRIBUTES) + sorted(set(merged.groups) - set(ATTRIBUTES))
+        for dim in self.dimensions:
             given = merged.groups.get(dim, {})
             values = [_clean(given[m] if m in given else people.get(m, {}).get(dim)) for m in ids]
             self.values[dim] = values
@@ -84,6 +87,9 @@ class Network:
             for a, b in exclude_pairs
             if a in index and b in index and a != b
         }
+        # Groupings the program marks as divides (closure boosts crossing them, fairness
+        # balances them): every grouping unless the program says otherwise.
+        self.divides: list[str] = list(self.dimensions)
         self._component_labels: np.ndarray | None = None
         self.groupings: dict[str, Grouping] = {}
 

@@ -21,3 +21,16 @@ def issue_phrase(issues: list[str]) -> str:
 
 def capital(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+def share(fraction: float) -> str:
+    """ "19%", "0.4%" (one decimal below 1%), "0%" only when nothing."""
+    percent = 100.0 * fraction
+    if 0 < percent < 1:
+        return f"{percent:.1f}%"
+    return f"{percent:.0f}%"
+
+
+def dimension_name(dim: str) -> str:
+    """How a reason names a grouping: "sector", or "office" for the custom "attr:office"."""
+    return dim.removeprefix("attr:").replace("_", " ")

@@ -203,9 +203,18 @@ def test_closure_scores_are_networkx_adamic_adar_times_the_stated_boost(program)
         a, b = s.members
         assert s.facts["adamic_adar"] == pytest.approx(reference[(a, b)], rel=1e-12)
         assert s.score == pytest.approx(reference[(a, b)] * s.facts["boost"], rel=1e-12)
-        cross = people[a]["organisation"] != people[b]["organisation"]
+        # Every grouping is a divide by default: +0.5 per one the two are split by.
+        crossed = [
+            dim
+            for dim in ("organisation", "cohort", "sector", "region")
+            if graph.groups[dim].get(a) is not None
+            and graph.groups[dim].get(b) is not None
+            and graph.groups[dim][a] != graph.groups[dim][b]
+        ]
+        assert s.facts["divides_crossed"] == crossed
         shared = len(set(people[a]["issue_areas"]) & set(people[b]["issue_areas"]))
-        assert s.facts["boost"] == pytest.approx((1.5 if cross else 1.0) * (1 + 0.2 * shared))
+        expected = (1 + 0.5 * len(crossed)) * (1 + 0.2 * min(shared, 3))
+        assert s.facts["boost"] == pytest.approx(expected)
         assert s.facts["shared_contact_count"] == len(set(g[a]) & set(g[b]))
 
 
