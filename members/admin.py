@@ -59,6 +59,8 @@ class MemberAdmin(ProgramScopedAdmin):
     search_fields = ["name", "email", "external_id", "organisation__name"]
     autocomplete_fields = ["organisation", "user"]
     filter_horizontal = ["cohorts"]
+    # Consent is the member's alone: staff see it here but change it nowhere.
+    readonly_fields = ["visibility", "accepts_introductions", "consent_recorded_at"]
 
     # A plain delete would cascade their ties away with no recompute and leave
     # suggestions, posters and drafts naming them: erasure reaches all of those.

@@ -1,10 +1,10 @@
 """URLs of the REST API under /api/v1/."""
 
 from django.urls import path
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import SimpleRouter
 
 from members.api import views as members_api
+from netlead.auth_token import obtain_auth_token
 from networkmaps.api import views as metrics_api
 from networkmaps.exports import api as api_exports
 

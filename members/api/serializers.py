@@ -125,7 +125,11 @@ class MemberSerializer(ProgramRowSerializer):
             "region", "issue_areas", "visibility", "accepts_introductions",
             "consent_recorded_at", "created_at", "updated_at",
         ]  # fmt: skip
-        read_only_fields = ["created_at", "updated_at"]
+        # Consent is the member's alone (their settings page): staff and scripts read it.
+        read_only_fields = [
+            "visibility", "accepts_introductions", "consent_recorded_at", "created_at",
+            "updated_at",
+        ]  # fmt: skip
 
 
 class RelationshipTypeSerializer(ProgramRowSerializer):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -24,6 +25,13 @@ class Program(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     description = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # issue 17: anonymised exports
+    anonymity_k = models.PositiveSmallIntegerField(
+        default=5,
+        validators=[MinValueValidator(2), MaxValueValidator(100)],
+        help_text="Anonymised exports: every combination of released attributes is shared by"
+        " at least this many members (smaller groups are merged into “other”).",
+    )
     # issue 12: staff picked the current round themselves; imports then leave it alone
     # (otherwise the latest-dated round becomes current after every import).
     current_round_chosen = models.BooleanField(default=False)

@@ -32,11 +32,7 @@ def audit_labels_forget(*, program: Program, words: list[str], user_id: int | No
     Returns how many rows changed. Erasure is rare and the trail is read whole here on
     purpose: a JSON `details` value cannot be searched the same way on every database.
     """
-    words = sorted({w for w in words if w and len(w) > 1}, key=len, reverse=True)
-    # Longest first, so a full name goes before a part of it that is also a word; whole
-    # words only, so erasing "Ann" leaves an "Annual survey" alone.
-    alternatives = "|".join(map(re.escape, words))
-    pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.I) if words else None
+    pattern = words_pattern(words)
     changed = 0
     rows = AuditEvent.objects.filter(program=program).only(
         "pk", "actor_id", "actor_label", "target", "details"
@@ -52,6 +48,22 @@ def audit_labels_forget(*, program: Program, words: list[str], user_id: int | No
             )
             changed += 1
     return changed
+
+
+def words_pattern(words: list[str]) -> re.Pattern | None:
+    """A pattern matching any of `words` (a person's name, email, username) as whole words,
+    for `words_redact`; None when there is nothing to look for."""
+    words = sorted({w for w in words if w and len(w) > 1}, key=len, reverse=True)
+    # Longest first, so a full name goes before a part of it that is also a word; whole
+    # words only, so erasing "Ann" leaves an "Annual survey" alone.
+    alternatives = "|".join(map(re.escape, words))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.I) if words else None
+
+
+def words_redact(value, pattern: re.Pattern | None):
+    """`value` (text, or JSON made of dicts, lists and text) with every match of `pattern`
+    replaced by ERASED_LABEL: for free text elsewhere that may name an erased person."""
+    return _without(value, pattern)
 
 
 def _without(value, pattern: re.Pattern | None):
