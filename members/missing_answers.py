@@ -42,11 +42,9 @@ class Repair:
     added: list[tuple[int, int, int, int, bool]] = field(default_factory=list)
 
 
-def missing_answers_repair(
-    *, round_: Round, counted: set[tuple[int, int, int]], directed: dict[int, bool]
-) -> Repair:
+def missing_answers_repair(*, round_: Round, counted: list, directed: dict[int, bool]) -> Repair:
     """The rows the program's missing-answer rule adds to the round's `counted` ties
-    ((source, target, type_id) keys), and who answered."""
+    (round_graph.Tie rows), and who answered."""
     rule = round_.program.missing_answers
     statuses = dict(ResponseStatus.objects.filter(round=round_).values_list("member_id", "status"))
     if not statuses:
@@ -56,7 +54,7 @@ def missing_answers_repair(
     repair = Repair(rule=rule, answered=answered, non_respondents=silent)
     if rule == AS_REPORTED or not silent:
         return repair
-    present = set(counted)
+    present = {(t.source, t.target, t.type_id) for t in counted}
     reports = Relationship.objects.filter(
         round=round_,
         origin=Relationship.Origin.SURVEY,

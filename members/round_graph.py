@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import F
 
+from members.missing_answers import missing_answers_repair
 from members.models import Member, MemberAttribute, Relationship, RelationshipType, Round
 
 # The groupings every round carries; a member without a value has None.
@@ -39,6 +40,7 @@ class Tie:
     type_id: int
     strength: int
     directed: bool
+    carried: bool = False  # issue 13: carried forward from the previous round
 
 
 @dataclass
@@ -55,6 +57,9 @@ class RoundGraph:
     people: dict[int, dict] = field(default_factory=dict)  # names and interests, when asked
     grouping_labels: dict[str, str] = field(default_factory=dict)  # groups key -> label
     numbers: dict[str, dict[int, float | None]] = field(default_factory=dict)  # "attr:<key>"
+    # issue 13: who answered (None: everybody) and the missing-answer rule applied.
+    answered: frozenset[int] | None = None
+    missing_answers: str = ""
 
     def rows(self) -> list[tuple[int, int, int, bool]]:
         """(source, target, strength, directed) per counted row: the graph maths' input."""
@@ -112,6 +117,10 @@ def round_graph_load(*, round_: Round, people: bool = False) -> RoundGraph:
             "source_id", "target_id", "type_id", "strength"
         ).iterator(chunk_size=10000)
     ]
+    repair = missing_answers_repair(round_=round_, counted=ties, directed=directed)
+    ties += [
+        Tie(s, t, k, strength, directed[k], carried) for s, t, k, strength, carried in repair.added
+    ]
     graph = RoundGraph(
         round_id=round_.pk,
         program_id=program_id,
@@ -122,6 +131,8 @@ def round_graph_load(*, round_: Round, people: bool = False) -> RoundGraph:
         cohorts=cohorts,
         grouping_labels=labels,
         numbers=numbers,
+        answered=repair.answered,
+        missing_answers=repair.rule,
     )
     if people:
         details = members.values_list("id", "name", "issue_areas")

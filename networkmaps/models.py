@@ -104,7 +104,7 @@ class NodeMetric(models.Model):
     betweenness = models.FloatField()
     closeness = models.FloatField()
     harmonic = models.FloatField()
-    eigenvector = models.FloatField()
+    eigenvector = models.FloatField(null=True)  # issue 13: blank outside the largest part
     pagerank = models.FloatField()
     constraint = models.FloatField(null=True)
     effective_size = models.FloatField(null=True)

@@ -6,6 +6,7 @@ Ties come merged, one per pair: `MergedGraph.pair_strengths()` (graph/input.py).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 
 
 def tie_changes(previous: dict[tuple[int, int], int], current: dict[tuple[int, int], int]):
@@ -52,26 +53,100 @@ def round_changes(
     }
 
 
+def comparable_changes(
+    before: dict[tuple[int, int], int],
+    after: dict[tuple[int, int], int],
+    *,
+    answered_before: Iterable[int] | None,
+    answered_after: Iterable[int] | None,
+) -> dict[str, int]:
+    """New, lost, unchanged, stronger and weaker ties among the pairs whose change can be
+    seen, and how many tied pairs could not be compared.
+
+    A pair is comparable when at least one of its two members answered in both rounds
+    (`answered_*` None: everybody answered that round). A tie between two people who did
+    not both answer twice may have "ended" only because nobody was asked about it; it is
+    counted in `ties_not_comparable` (pairs tied in either round) instead of new or lost.
+    """
+    if answered_before is None and answered_after is None:
+        both = None
+    else:
+        sets = [set(a) for a in (answered_before, answered_after) if a is not None]
+        both = set.intersection(*sets)
+    pairs = before.keys() | after.keys()
+    comparable = pairs if both is None else {p for p in pairs if p[0] in both or p[1] in both}
+    seen_before = {p: before[p] for p in comparable if p in before}
+    seen_after = {p: after[p] for p in comparable if p in after}
+    counts = tie_changes(seen_before, seen_after)
+    counts["ties_unchanged"] = len(seen_before.keys() & seen_after.keys())
+    counts["ties_not_comparable"] = len(pairs) - len(comparable)
+    return counts
+
+
 def community_labels(
     communities: dict[int, int], groups: dict[str, dict[int, str | None]], *, max_parts: int = 2
 ) -> dict[int, tuple[int, str]]:
-    """community index → (size, label naming the values most of its members share).
+    """community index → (size, label naming its most distinctive attribute values).
 
-    A grouping is named when at least half of the community has the same value, e.g.
-    "Fellows 2021 · health"; otherwise "mixed".
+    Every grouping in `groups` counts (cohort, sector, region, organisation and custom
+    `attr:<key>` ones). For each value, its share inside the community is compared with its
+    share in the whole network (lift = share inside / share overall); values held by at
+    least half the community are named, most distinctive first, with the share inside:
+    "Hartford office (100 %) · Partners (72 %)". None qualify: "mixed".
     """
     members: dict[int, list[int]] = {}
     for node, index in communities.items():
         members.setdefault(index, []).append(node)
+    total = max(len(communities), 1)
+    overall = {
+        name: Counter(v for v in (values.get(n) for n in communities) if v)
+        for name, values in groups.items()
+    }
     labels = {}
     for index, nodes in members.items():
-        parts = []
-        for name in ("cohort", "sector", "region"):
-            values = groups.get(name)
-            if not values:
+        found = []
+        for name, values in groups.items():
+            inside = Counter(v for v in (values.get(n) for n in nodes) if v)
+            for value, count in inside.items():
+                share = count / len(nodes)
+                if share * 2 < 1:
+                    continue
+                lift = share / (overall[name][value] / total)
+                found.append((-lift, -share, name, str(value), share))
+        found.sort()
+        parts, used = [], set()
+        for _, _, name, value, share in found:
+            if name in used or len(parts) >= max_parts:
                 continue
-            common = Counter(v for v in (values.get(n) for n in nodes) if v).most_common(1)
-            if common and common[0][1] * 2 >= len(nodes) and len(parts) < max_parts:
-                parts.append(common[0][0])
+            used.add(name)
+            parts.append(f"{value} ({share:.0%})".replace("%", " %"))
         labels[index] = (len(nodes), " · ".join(parts) if parts else "mixed")
     return labels
+
+
+def communities_match(
+    current: dict[int, int], previous: dict[int, int] | None, *, first: int = 1
+) -> dict[int, int]:
+    """Renumber `current` communities (member → index) for people: numbers start at
+    `first`, and each community keeps the number of the previous partition's community it
+    overlaps most (greedy, largest overlap first; a tie goes to the lower numbers).
+    Unmatched communities get the lowest numbers nobody kept, largest first. Without a
+    previous partition they are numbered in their current order (largest first).
+
+    Returns current index → number."""
+    indexes = sorted(set(current.values()))
+    if not previous:
+        return {index: rank for rank, index in enumerate(indexes, start=first)}
+    overlap = Counter((c, previous[m]) for m, c in current.items() if m in previous)
+    mapping: dict[int, int] = {}
+    taken: set[int] = set()
+    for (new, old), _ in sorted(overlap.items(), key=lambda kv: (-kv[1], kv[0][0], kv[0][1])):
+        if new in mapping or old in taken or old < first:
+            continue
+        mapping[new] = old
+        taken.add(old)
+    sizes = Counter(current.values())
+    free = (n for n in range(first, first + len(indexes) + len(taken) + 1) if n not in taken)
+    for index in sorted((i for i in indexes if i not in mapping), key=lambda i: (-sizes[i], i)):
+        mapping[index] = next(free)
+    return mapping

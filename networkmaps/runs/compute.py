@@ -32,7 +32,7 @@ from networkmaps.models import (
     PathSweep,
     Suggestion,
 )
-from networkmaps.runs import split
+from networkmaps.runs import round_context, split
 from networkmaps.weaving.outcomes import decision_outcomes_update
 
 logger = logging.getLogger(__name__)
@@ -281,6 +281,7 @@ def _complete(run, data, merged, result, plan, fingerprint, timings, started) ->
         before.pair_strengths() if before else None, current, merged.groups
     )
     network = dict(result.network) | changes["cross_after"] | changes["changes"]
+    round_context.add(run=run, data=data, merged=merged, result=result, network=network)
     labels = summary.community_labels(result.communities, merged.groups)
 
     _set_progress(run.pk, "saving results", 0.97)
