@@ -26,6 +26,7 @@ from networkmaps.graph.input import GraphInput, MergedGraph, build_graphs  # noq
 from networkmaps.graph.metrics import compute_metrics  # noqa: E402
 from networkmaps.graph.mixer import mix_score, mix_tables  # noqa: E402
 from networkmaps.graph.weaving import suggest  # noqa: E402
+from networkmaps.graph.weaving.what_if import tie_effect  # noqa: E402
 
 SECTORS = ["health", "housing", "education", "climate", "arts", "justice", "finance", "tech"]
 REGIONS = ["North", "South", "East", "West", "Central"]
@@ -33,6 +34,9 @@ ISSUES = [f"issue {k}" for k in range(15)]
 
 # Seating 300 attendees at tables of 8 (random ties), once a unit-test assertion.
 MIXER_LIMIT_S = 5.0
+# Issue 14: the effect of one new tie, on demand, at 10k members.
+WHAT_IF_LIMIT_S = 2.0
+WHAT_IF_PAIRS = 5
 
 
 def program_graph(n: int, *, avg_degree: float = 10.0, seed: int = 0):
@@ -105,6 +109,28 @@ def bench(n: int) -> dict:
         "suggest_cpu": suggest_cpu,
         "kinds": kinds,
     }
+
+
+def bench_what_if(n: int) -> dict:
+    """Seconds for tie_effect on WHAT_IF_PAIRS random untied pairs (the slowest is kept)."""
+    graph, _ = program_graph(n)
+    merged = build_graphs(graph)
+    _, communities = metrics_for(merged)
+    adj = merged.adjacency(weighted=False)
+    ids = merged.order.tolist()
+    cluster = np.array([communities.get(m, -1) for m in ids])
+    groups = {}
+    for dim, values in merged.groups.items():
+        distinct = {v: k for k, v in enumerate(sorted({v for v in values.values() if v}))}
+        groups[dim] = np.array([distinct.get(values.get(m), -1) for m in ids])
+    rng = np.random.default_rng(0)
+    slowest = 0.0
+    for _ in range(WHAT_IF_PAIRS):
+        i, j = (int(x) for x in rng.choice(n, 2, replace=False))
+        started = time.perf_counter()
+        tie_effect(adj, i, j, groups=groups, communities=cluster)
+        slowest = max(slowest, time.perf_counter() - started)
+    return {"n": n, "ties": merged.m, "seconds": slowest}
 
 
 def clustered_mixer_case(attendees: int) -> dict:
@@ -180,6 +206,19 @@ def main(sizes: list[int]) -> None:
             f"{row['cpu']:.2f} | {verdict} | {row['score']:.1f} | {row['naive']:.1f} |",
             flush=True,
         )
+    print()
+    print("| n | ties | what-if, slowest of 5 pairs (s) | limit (s) |")
+    print("|---|---|---|---|")
+    for n in sorted({min(n, 10000) for n in sizes}):
+        row = bench_what_if(n)
+        verdict = "–"
+        if n == 10000:
+            verdict = (
+                f"{WHAT_IF_LIMIT_S:.0f} {'PASS' if row['seconds'] < WHAT_IF_LIMIT_S else 'FAIL'}"
+            )
+            if row["seconds"] >= WHAT_IF_LIMIT_S:
+                missed.append(f"what-if at {n:,}")
+        print(f"| {n:,} | {row['ties']:,} | {row['seconds']:.2f} | {verdict} |", flush=True)
     if missed:
         raise SystemExit(f"over the time limit: {', '.join(missed)}")
 
