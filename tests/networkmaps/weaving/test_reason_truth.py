@@ -15,7 +15,10 @@ from networkmaps.graph.weaving import suggest
 SECTORS = ("arts", "health", "housing")
 ORGS = ("Org A", "Org B", "Org C", "Org D")
 COHORTS = ("Fellows 2019", "Fellows 2020")
-NOUNS = "other contacts?|person|people|tie|ties|pair|pairs|contact|contacts|step|steps|other|others|member|members"
+NOUNS = (
+    "other contacts?|person|people|tie|ties|pair|pairs|contact|contacts|step|steps|"
+    "other|others|member|members"
+)
 SINGULAR = {"other contact", "person", "tie", "pair", "contact", "step", "other", "member"}
 
 
@@ -68,7 +71,7 @@ def check_closure(s, g, people):
         assert f"ties to {len(common)} of the same people" in s.reason
     shown = re.search(r"people \((.*?)\) but", s.reason)
     if shown:
-        listed = [x for x in re.findall(r"Fellow \d{3}", shown.group(1))]
+        listed = re.findall(r"Fellow \d{3}", shown.group(1))
         assert {int(x.split()[1]) for x in listed} <= common
         more = re.search(r"(\d+) others?\b", shown.group(1))
         assert len(listed) + (int(more.group(1)) if more else 0) == len(common)
@@ -85,7 +88,7 @@ def check_bridge(s, g, graph):
         assert not nx.has_path(g, a, b)
         assert "has no tie at all" in s.reason
         return
-    values = graph.groups[dim] if dim in graph.groups else None
+    values = graph.groups.get(dim)
     if values is None:
         return  # clusters: checked through the carriers' ties below
     g1, g2 = s.facts["groups"]
