@@ -5,6 +5,7 @@ from django.urls import path
 from members import views
 from members.imports import views as views_import
 from members.privacy import views as views_privacy
+from members.privacy import views_own
 from members.surveys import views_answer, views_staff
 
 app_name = "members"
@@ -14,6 +15,16 @@ urlpatterns = [
         "programs/<slug:slug>/me/ties/<int:relationship_id>/remove/",
         views_privacy.my_tie_remove,
         name="my-tie-remove",
+    ),
+    path(
+        "programs/<slug:slug>/me/ties/<int:relationship_id>/correct/",
+        views_own.my_tie_correct,
+        name="my-tie-correct",
+    ),
+    path(
+        "programs/<slug:slug>/me/removed/<int:removed_id>/undo/",
+        views_own.my_tie_restore,
+        name="my-tie-restore",
     ),
     path("programs/<slug:slug>/me/data.json", views_privacy.my_data, name="my-data"),
     path(
@@ -54,6 +65,7 @@ urlpatterns = [
         name="unlisted-merge",
     ),
     path("survey/<str:token>/", views_answer.survey_answer, name="survey-answer"),
+    path("survey/<str:token>/consent/", views_own.survey_consent, name="survey-consent"),
     path("survey/<str:token>/roster/", views_answer.survey_roster, name="survey-roster"),
     path("survey/<str:token>/pick/", views_answer.survey_pick, name="survey-pick"),
     path("survey/<str:token>/unlisted/", views_answer.survey_unlisted, name="survey-unlisted"),

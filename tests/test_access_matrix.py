@@ -57,6 +57,9 @@ URLS = {
     "members:my-data": "own_member",
     "members:my-settings": "post_only",
     "members:my-tie-remove": "post_only",
+    "members:my-tie-correct": "post_only",
+    "members:my-tie-restore": "post_only",
+    "members:survey-consent": "token",
     "networkmaps:member-page": "staff",
     "members:member-erase": "post_only",
     "members:invitations": "staff",
@@ -170,6 +173,7 @@ def world(demo_program):
         "survey_id": survey.pk,
         "round_id": round_.pk,
         "person_id": 1,
+        "removed_id": 1,  # a member's tie removal (post only: never looked up on GET)
         "file_format": "gexf",
         "token": "bogus-token",
         "pk": None,  # filled per API detail route

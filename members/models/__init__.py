@@ -13,6 +13,7 @@ from members.models.programs import (
     RelationshipType,
     Round,
 )
+from members.models.removed_ties import RemovedTie, RemovedTieQuerySet
 from members.models.responses import ResponseStatus, ResponseStatusQuerySet
 from members.models.surveys import (
     IntroductionRequest,
@@ -38,6 +39,8 @@ __all__ = [
     "Relationship",
     "RelationshipQuerySet",
     "RelationshipType",
+    "RemovedTie",
+    "RemovedTieQuerySet",
     "ResponseStatus",
     "ResponseStatusQuerySet",
     "Round",

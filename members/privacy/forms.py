@@ -21,6 +21,11 @@ VISIBILITY_MEANS = {
 }
 
 
+# The consent fields' prefix where they sit inside another page's form (the invitation
+# acceptance, the survey's first screen: templates/members/_consent_choices.html).
+CONSENT_PREFIX = "consent"
+
+
 class MemberSettingsForm(forms.Form):
     visibility = forms.ChoiceField(
         choices=Member.Visibility.choices, widget=forms.RadioSelect,

@@ -3,17 +3,22 @@ ties they reported and the introductions suggested for them. Reads the round thr
 one round reader and the stored run; computes nothing heavy.
 
 Names follow the one visibility rule for whoever is looking: a member sees another member's
-name only if that member chose to be named to members; staff see every name.
+name only if that member chose to be named to members; staff see every name. Everyone else
+on the page gets a code drawn fresh for this render (maps/names.py), the same code wherever
+they appear on it, and an introduction to them is worded without naming them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db.models import Q, QuerySet
+
 from members.access import STAFF, name_visible_to
-from members.models import Member, Relationship
+from members.models import Member, Relationship, RemovedTie
 from members.round_graph import round_graph_load
 from networkmaps.graph.sentences import position_sentences
+from networkmaps.maps.names import anonymous_codes
 from networkmaps.models import MetricRun, NodeMetric, Suggestion
 
 EGO_LIMIT = 120
@@ -27,6 +32,17 @@ class EgoNode:
     y: float
     label: str | None  # None: someone the viewer may not see by name
     role: str  # "me" | "direct" | "second"
+    code: str = ""  # the code standing in for a hidden name on this page
+    labelled: bool = False  # drawn with its label (labels that would collide are left off)
+    label_x: float = 0.0
+    label_y: float = 0.0
+    # Whom the row is about; templates cannot read names starting with "_", so a hidden
+    # person's id never reaches the page.
+    _member: int = field(default=0, repr=False)
+
+    @property
+    def shown(self) -> str:
+        return self.label or self.code
 
 
 @dataclass
@@ -38,6 +54,31 @@ class ReportedTie:
     target: str | None  # None: someone the viewer may not see by name
     strength: int
     counted: bool  # False: the program counts it only once the other person reports it too
+    code: str = ""
+    type_id: int = 0
+    _member: int = field(default=0, repr=False)
+
+
+@dataclass
+class Connection:
+    """One person the member shares a counted tie with, whichever of them reported it."""
+
+    label: str | None  # None: someone the viewer may not see by name
+    code: str
+    types: list[str]
+    strength: int
+    direction: str  # "both" | "from_me" | "to_me" (directed types) | "mutual" (undirected)
+    _member: int = field(default=0, repr=False)
+
+
+@dataclass
+class Introduction:
+    """A suggested introduction as the member's page shows it."""
+
+    pk: int
+    other: str | None  # the other person's name; None: worded without naming them
+    reason: str
+    asked: bool = False
 
 
 @dataclass
@@ -47,8 +88,16 @@ class MemberNetwork:
     sentences: list[str] = field(default_factory=list)
     nodes: list[EgoNode] = field(default_factory=list)
     lines: list[tuple[float, float, float, float]] = field(default_factory=list)
-    suggestions: list[tuple[str, str]] = field(default_factory=list)  # (other's name, reason)
+    introductions: list[Introduction] = field(default_factory=list)
     reported_ties: list[ReportedTie] = field(default_factory=list)
+    connections: list[Connection] = field(default_factory=list)
+    # Why a list is empty, in words the member can act on (key: "connections" ...).
+    empty: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def suggestions(self) -> list[tuple[str, str]]:
+        """(name or worded description, reason) per introduction."""
+        return [(i.other or i.reason, i.reason if i.other else "") for i in self.introductions]
 
 
 def member_network(
@@ -60,34 +109,48 @@ def member_network(
     round_ = program.current_round()
     run = MetricRun.objects.current().filter(round=round_).first() if round_ else None
     result = MemberNetwork(member=member, run=run)
+    own = viewer is not None and viewer.pk == member.pk
     if round_ is None:
+        result.empty["connections"] = (
+            "The program has no survey round yet: staff start one, then your ties show here."
+        )
         return result
     graph = round_graph_load(round_=round_)
     neighbours = graph.neighbours()
     people = {
-        pk: (name, visibility)
-        for pk, name, visibility in Member.objects.filter(program=program).values_list(
-            "pk", "name", "visibility"
+        pk: (name, visibility, sector)
+        for pk, name, visibility, sector in Member.objects.filter(program=program).values_list(
+            "pk", "name", "visibility", "sector"
         )
     }
     viewer_id = viewer.pk if viewer is not None else None
+    codes = _Codes()
 
     def name_of(pk: int) -> str | None:
-        name, visibility = people[pk]
+        name, visibility, _ = people[pk]
         shown = pk == viewer_id or name_visible_to(viewer_role, visibility)
         return name if shown else None
 
+    _connections(result, member, graph, name_of, codes)
     counted = {(t.source, t.target, t.type_id) for t in graph.ties if t.source == member.pk}
-    reported = Relationship.objects.filter(source=member, round=round_).order_by("pk")
     result.reported_ties = [
         ReportedTie(pk, graph.type_names.get(type_id, ""), name_of(target), strength,
-                    (member.pk, target, type_id) in counted)
-        for pk, target, type_id, strength in reported.values_list(
+                    (member.pk, target, type_id) in counted, type_id=type_id, _member=target)
+        for pk, target, type_id, strength in _reported(member, round_).values_list(
             "pk", "target_id", "type_id", "strength"
         )
     ]  # fmt: skip
+    for tie in result.reported_ties:
+        if tie.target is None:
+            codes.want(tie._member)
+    if not result.reported_ties:
+        result.empty["reported"] = (
+            "You have not reported any ties in this round. The relationship survey is where"
+            " you name the people you work with; staff send you its link."
+        )
     if run is None:
-        return result
+        result.empty["introductions"] = "The network has not been measured for this round yet."
+        return _codes_fill(result, codes)
     rows = {
         m: {"degree": d, "reach_two_steps": r, "community": c, "x": x, "y": y}
         for m, d, r, c, x, y in NodeMetric.objects.filter(run=run).values_list(
@@ -96,7 +159,11 @@ def member_network(
     }
     me = rows.get(member.pk)
     if me is None:
-        return result
+        result.empty["introductions"] = (
+            "You joined after the network was last measured: you will show up after the next"
+            " recompute."
+        )
+        return _codes_fill(result, codes)
     cohort_ids = set(
         Member.objects.filter(cohorts__in=member.cohorts.all()).values_list("pk", flat=True)
     )
@@ -117,18 +184,138 @@ def member_network(
         sector_bridges=_sector_bridges(member, neighbours, graph.groups["sector"]),
         previous=previous,
     )
-    _ego(result, member, rows, neighbours, steps, name_of)
-    suggestions = Suggestion.objects.filter(run=run)
-    if viewer_role not in STAFF:
-        suggestions = suggestions.for_member(member)
-    for suggestion in suggestions.involving(member).pairs():
+    _ego(result, member, rows, neighbours, steps, name_of, codes)
+    _introductions(result, member, run, people, neighbours, name_of, staff=viewer_role in STAFF)
+    if not result.introductions:
+        result.empty["introductions"] = (
+            "You have said you do not want introductions: tick “Suggest introductions” under"
+            " Your choices to get them."
+            if own and not member.accepts_introductions
+            else "No introduction involves you in this round's suggestions. They are"
+            " recomputed whenever the network changes."
+        )
+    return _codes_fill(result, codes)
+
+
+class _Codes:
+    """One code per hidden person on the page, drawn when the page is complete."""
+
+    def __init__(self) -> None:
+        self.people: dict[int, str] = {}
+
+    def want(self, pk: int) -> None:
+        self.people.setdefault(pk, "")
+
+    def draw(self) -> None:
+        for pk, code in zip(sorted(self.people), anonymous_codes(len(self.people)), strict=True):
+            self.people[pk] = code
+
+
+def _codes_fill(result: MemberNetwork, codes: _Codes) -> MemberNetwork:
+    codes.draw()
+    for item in [*result.nodes, *result.connections, *result.reported_ties]:
+        if item._member in codes.people:
+            item.code = codes.people[item._member]
+    _ego_labels(result.nodes)
+    return result
+
+
+# Label boxes on the 560-unit ego map: characters are about 0.56 em wide.
+LABEL_SIZE = {"me": 12.0, "direct": 11.0, "second": 9.0}
+
+
+def _ego_labels(nodes: list[EgoNode]) -> None:
+    """Label the member, then their direct ties, then people two steps out, leaving off a
+    label that would overlap one already placed (its name stays in the dot's tooltip)."""
+    placed: list[tuple[float, float, float, float]] = []
+    order = {"me": 0, "direct": 1, "second": 2}
+    for node in sorted(nodes, key=lambda n: (order[n.role], n.y, n.x)):
+        size = LABEL_SIZE[node.role]
+        width = len(node.shown) * size * 0.56
+        x = min(max(node.x, 4 + width / 2), BOX - 4 - width / 2)
+        y = node.y - 10 if node.y > 30 else node.y + 10 + size
+        box = (x - width / 2, y - size, x + width / 2, y + 2)
+        if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in placed):
+            continue
+        placed.append(box)
+        node.labelled, node.label_x, node.label_y = True, x, y
+
+
+def _reported(member: Member, round_) -> QuerySet[Relationship]:
+    """The member's own reports of the round: every row they are the source of, of any
+    origin (a survey writes the respondent as the source)."""
+    return Relationship.objects.filter(source=member, round=round_).order_by("pk")
+
+
+def _connections(result, member, graph, name_of, codes) -> None:
+    """Every counted tie touching the member, one line per person, either direction."""
+    found: dict[int, dict] = {}
+    for tie in graph.ties:
+        if member.pk not in (tie.source, tie.target) or tie.source == tie.target:
+            continue
+        other = tie.target if tie.source == member.pk else tie.source
+        entry = found.setdefault(other, {"types": set(), "strength": 0, "ways": set()})
+        entry["types"].add(graph.type_names.get(tie.type_id, ""))
+        entry["strength"] = max(entry["strength"], tie.strength)
+        entry["ways"].add("from_me" if tie.source == member.pk else "to_me")
+        if not tie.directed:
+            entry["ways"].add("mutual")
+    for other, entry in found.items():
+        ways = entry["ways"]
+        direction = ("both" if {"from_me", "to_me"} <= ways else "mutual" if "mutual" in ways
+                     else next(iter(ways)))  # fmt: skip
+        connection = Connection(
+            name_of(other), "", sorted(entry["types"], key=str.casefold), entry["strength"],
+            direction, _member=other,
+        )  # fmt: skip
+        if connection.label is None:
+            codes.want(other)
+        result.connections.append(connection)
+    result.connections.sort(key=lambda c: (c.label is None, (c.label or "").casefold()))
+    if not found:
+        result.empty["connections"] = (
+            "No ties are recorded for you in this round yet. Answer the relationship survey"
+            " (staff send the link), or ask staff to add the people you work with."
+        )
+
+
+def _introductions(result, member, run, people, neighbours, name_of, *, staff: bool) -> None:
+    suggestions = Suggestion.objects.filter(run=run).pairs().involving(member)
+    if not staff:
+        # Whether the other person is named to members decides the wording, not whether
+        # the introduction is shown; their wish not to be introduced is always kept.
+        if not member.accepts_introductions:
+            return
+        suggestions = suggestions.filter(
+            Q(member_a=member, member_b__accepts_introductions=True)
+            | Q(member_b=member, member_a__accepts_introductions=True)
+        )
+    for suggestion in suggestions.order_by("kind", "rank"):
         other = suggestion.member_b_id if suggestion.member_a_id == member.pk else (
             suggestion.member_a_id
         )  # fmt: skip
         label = name_of(other)
         if label is not None:
-            result.suggestions.append((label, _reason_shown(suggestion, people, name_of)))
-    return result
+            reason = _reason_shown(suggestion, people, name_of)
+        else:
+            shared = len(neighbours.get(member.pk, set()) & neighbours.get(other, set()))
+            reason = _worded(sector=people[other][2], shared=shared, kind=suggestion.kind)
+        result.introductions.append(Introduction(suggestion.pk, label, reason))
+
+
+def _worded(*, sector: str, shared: int, kind: str) -> str:
+    """An introduction to someone the member may not see by name, without naming them:
+    "Someone in the health sector who shares 4 of your contacts"."""
+    text = f"Someone in the {sector} sector" if sector else "Someone in the program"
+    if shared:
+        text += f" who shares {shared} of your contacts" if shared > 1 else (
+            " who shares one of your contacts"
+        )  # fmt: skip
+    elif kind in (Suggestion.Kind.BRIDGE, Suggestion.Kind.PERIPHERY):
+        text += " who would link you to a part of the network you have no ties into"
+    elif kind == Suggestion.Kind.HUB_RELIEF:
+        text += " who knows some of the same well-connected people as you"
+    return text + "."
 
 
 def _reason_shown(suggestion: Suggestion, people, name_of) -> str:
@@ -166,7 +353,7 @@ def _sector_bridges(member, neighbours, sectors) -> list[tuple[str, str, int]]:
     return bridges
 
 
-def _ego(result, member, rows, neighbours, steps, name_of) -> None:
+def _ego(result, member, rows, neighbours, steps, name_of, codes) -> None:
     direct = sorted(neighbours[member.pk])
     second = sorted({n for d in direct for n in neighbours[d]} - set(direct) - {member.pk})
     chosen = [member.pk, *direct[:EGO_LIMIT]]
@@ -192,8 +379,39 @@ def _ego(result, member, rows, neighbours, steps, name_of) -> None:
         x, y = scale(p)
         points[m] = (x, y)
         role = "me" if m == member.pk else "direct" if m in direct_set else "second"
-        result.nodes.append(EgoNode(x=x, y=y, label=name_of(m), role=role))
+        node = EgoNode(x=x, y=y, label=name_of(m), role=role, _member=m)
+        if node.label is None:
+            codes.want(m)
+        result.nodes.append(node)
     for m in placed:
         for n in neighbours[m]:
             if m < n and n in placed:
                 result.lines.append((*points[m], *points[n]))
+
+
+@dataclass
+class RemovedTieShown:
+    pk: int
+    type_name: str
+    target: str | None  # None: someone the viewer may not see by name
+    strength: int
+    round_name: str
+    until: object  # the last moment the removal can be undone
+
+
+def removed_ties_shown(*, member: Member, viewer_role: str | None) -> list[RemovedTieShown]:
+    """The member's tie removals they can still undo, newest first."""
+    rows = RemovedTie.objects.undoable(member).select_related("target", "type", "round")
+    return [
+        RemovedTieShown(
+            pk=removed.pk,
+            type_name=removed.type.name,
+            target=removed.target.name
+            if name_visible_to(viewer_role, removed.target, viewer_member_id=member.pk)
+            else None,
+            strength=removed.strength,
+            round_name=removed.round.name,
+            until=removed.undo_until(),
+        )
+        for removed in rows[:50]
+    ]

@@ -4,15 +4,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.gzip import gzip_page
 
 from members.access import MAP_ROLES, STAFF, member_for_user, program_for_user
 from members.privacy.audit import audit_record
-from members.privacy.forms import MemberSettingsForm
 from networkmaps.maps import data as maps
 from networkmaps.maps import posters
 from networkmaps.maps.forms import PosterForm
-from networkmaps.maps.my_network import member_network
+from networkmaps.maps.my_network import member_network, removed_ties_shown
+from networkmaps.maps.names import member_poster_code
 from networkmaps.models import Poster
 
 
@@ -128,17 +129,29 @@ def poster_download(request, slug, poster_id, extension):
 def my_network(request, slug):
     program, member = member_for_user(request, slug)
     network = member_network(member=member, viewer_role=request.program_role, viewer=member)
-    form = MemberSettingsForm(
-        initial={
-            "visibility": member.visibility,
-            "accepts_introductions": member.accepts_introductions,
-        }
-    )
     return render(
         request,
         "networkmaps/my_network.html",
-        {"program": program, "network": network, "form": form, "own_page": True},
+        {
+            "program": program,
+            "network": network,
+            "own_page": True,
+            "removed_ties": removed_ties_shown(member=member, viewer_role=request.program_role),
+            "map_open": program.members_see_map,
+            "settings_url": reverse("members:my-settings", args=[program.slug]),
+            "ask_open": False,
+            "asked": set(),
+            "poster_code": _poster_code(program, member),
+        },
     )
+
+
+def _poster_code(program, member) -> str | None:
+    """The member's code on the current round's anonymised posters, once one is printed."""
+    round_ = program.current_round()
+    if round_ is None or not Poster.objects.filter(round=round_, anonymised=True).exists():
+        return None
+    return member_poster_code(member=member, poster_or_round=round_)
 
 
 @login_required

@@ -77,3 +77,189 @@ def test_staff_see_every_name_on_a_members_page(client, world):
     url = reverse("networkmaps:member-page", args=[program.slug, people["Ann"].pk])
     network = client.get(url).context["network"]
     assert {tie.target for tie in network.reported_ties} == {"Ben Shown", "Cat Hidden"}
+
+
+# --- issue 16: a member page worth opening -------------------------------------------------
+
+
+@pytest.fixture
+def hub(client):
+    """Hana has 14 ties, 7 stored with her as the source and 7 with her as the target; the
+    first 4 of her contacts chose to be named to members, the rest did not."""
+    program = ProgramFactory(slug="hub-page")
+    knows = RelationshipTypeFactory(program=program, name="knows", directed=False)
+    round_ = RoundFactory(program=program, is_current=True)
+    hana = MemberFactory(program=program, name="Hana Hub", visibility="members", sector="health")
+    others = [
+        MemberFactory(
+            program=program, name=f"Contact {i:02d}", visibility="members" if i < 4 else "staff",
+            sector="health",
+        )
+        for i in range(14)
+    ]  # fmt: skip
+    for i, other in enumerate(others):
+        source, target = (hana, other) if i % 2 == 0 else (other, hana)
+        RelationshipFactory(
+            program=program, round=round_, source=source, target=target, type=knows,
+            origin=Relationship.Origin.IMPORT,
+        )  # fmt: skip
+    # Zed (staff only) shares four of Hana's contacts but has no tie to her.
+    zed = MemberFactory(program=program, name="Zed Hidden", visibility="staff", sector="health")
+    for other in others[:4]:
+        RelationshipFactory(program=program, round=round_, source=zed, target=other, type=knows)
+    compute_all_rounds(program)
+    user = UserFactory()
+    ProgramRoleFactory(user=user, program=program, role=ProgramRole.Role.MEMBER)
+    Member.objects.filter(pk=hana.pk).update(user=user)
+    client.force_login(user)
+    return program, hana, others, zed
+
+
+def test_member_with_14_ties_stored_both_ways_sees_14_connections(client, hub):
+    program, hana, others, _ = hub
+    response = client.get(reverse("networkmaps:my-network", args=[program.slug]))
+    connections = response.context["network"].connections
+    assert len(connections) == 14
+    named = sorted(c.label for c in connections if c.label)
+    assert named == [f"Contact {i:02d}" for i in range(4)]
+    codes = [c.code for c in connections if not c.label]
+    assert len(codes) == 10 and len(set(codes)) == 10 and all(c.startswith("M") for c in codes)
+    page = response.content.decode()
+    assert page.count("<li><span><strong") == 14
+    for other in others[4:]:
+        assert other.name not in page
+
+
+def test_ego_map_labels_named_people_by_name_and_everyone_else_by_code(client, hub):
+    program, hana, others, _ = hub
+    network = client.get(reverse("networkmaps:my-network", args=[program.slug])).context["network"]
+    direct = [n for n in network.nodes if n.role == "direct"]
+    assert len(direct) == 14
+    assert sorted(n.label for n in direct if n.label) == [f"Contact {i:02d}" for i in range(4)]
+    assert all(n.code.startswith("M") for n in direct if not n.label)
+    # A code on the map is the same person's code in the connections list.
+    assert {n.code for n in direct if not n.label} == {
+        c.code for c in network.connections if not c.label
+    }
+    assert any(n.labelled for n in network.nodes if n.role == "me")
+
+
+def _suggest(program, member, other, reason):
+    from networkmaps.models import MetricRun, Suggestion
+
+    run = MetricRun.objects.current().get(round=program.current_round())
+    a, b = sorted((member, other), key=lambda m: m.pk)
+    return Suggestion.objects.create(
+        run=run, program=program, kind=Suggestion.Kind.CLOSURE, rank=1, member_a=a,
+        member_b=b, score=1.0, reason=reason, facts={},
+    )  # fmt: skip
+
+
+def test_hidden_match_still_sees_a_worded_suggestion(client, hub):
+    program, hana, others, zed = hub
+    _suggest(program, hana, zed, f"{hana.name} and {zed.name} both have ties to 4 people.")
+    response = client.get(reverse("networkmaps:my-network", args=[program.slug]))
+    page = response.content.decode()
+    assert "Someone in the health sector who shares 4 of your contacts." in page
+    assert "Zed Hidden" not in page
+
+
+def test_no_introduction_for_someone_who_does_not_want_them(client, hub):
+    program, hana, others, zed = hub
+    Member.objects.filter(pk=zed.pk).update(accepts_introductions=False)
+    _suggest(program, hana, zed, "reason")
+    network = client.get(reverse("networkmaps:my-network", args=[program.slug])).context["network"]
+    assert network.introductions == []
+    assert "No introduction involves you" in network.empty["introductions"]
+
+
+def test_empty_lists_say_why_and_what_to_do(client):
+    program = ProgramFactory(slug="empty-page")
+    RoundFactory(program=program, is_current=True)
+    member = MemberFactory(program=program)
+    user = UserFactory()
+    ProgramRoleFactory(user=user, program=program, role=ProgramRole.Role.MEMBER)
+    Member.objects.filter(pk=member.pk).update(user=user)
+    client.force_login(user)
+    page = client.get(reverse("networkmaps:my-network", args=[program.slug])).content.decode()
+    assert "No ties are recorded for you in this round yet. Answer the relationship survey" in page
+    assert "You have not reported any ties in this round." in page
+    assert "The network has not been measured for this round yet." in page
+
+
+def test_a_tie_removal_can_be_undone_for_30_days(client, world):
+    import datetime
+
+    from members.models import RemovedTie
+
+    program, people = world
+    tie = Relationship.objects.get(source=people["Ann"], target=people["Ben"])
+    client.post(reverse("members:my-tie-remove", args=[program.slug, tie.pk]))
+    assert not Relationship.objects.filter(pk=tie.pk).exists()
+    removed = RemovedTie.objects.get(member=people["Ann"])
+    page = client.get(reverse("networkmaps:my-network", args=[program.slug])).content.decode()
+    assert "Removed recently" in page and "can be undone until" in page
+
+    client.post(reverse("members:my-tie-restore", args=[program.slug, removed.pk]))
+    back = Relationship.objects.get(source=people["Ann"], target=people["Ben"])
+    assert (back.type_id, back.round_id, back.strength, back.origin) == (
+        tie.type_id, tie.round_id, tie.strength, tie.origin,
+    )  # fmt: skip
+    # Once undone, it cannot be undone twice; and after 30 days, not at all.
+    response = client.post(
+        reverse("members:my-tie-restore", args=[program.slug, removed.pk]), follow=True
+    )
+    assert "cannot be undone" in response.content.decode()
+    client.post(reverse("members:my-tie-remove", args=[program.slug, back.pk]))
+    late = RemovedTie.objects.filter(restored_at__isnull=True).get()
+    RemovedTie.objects.filter(pk=late.pk).update(
+        removed_at=late.removed_at - datetime.timedelta(days=31)
+    )
+    client.post(reverse("members:my-tie-restore", args=[program.slug, late.pk]))
+    assert not Relationship.objects.filter(source=people["Ann"], target=people["Ben"]).exists()
+
+
+def test_another_members_removal_cannot_be_undone(client, world):
+    from members.models import RemovedTie
+
+    program, people = world
+    tie = Relationship.objects.get(source=people["Ben"], target=people["Ann"])
+    removed = RemovedTie.objects.create(
+        program=program, member=people["Ben"], target=people["Ann"], type=tie.type,
+        round=tie.round, strength=2, origin=tie.origin,
+    )  # fmt: skip
+    tie.delete()
+    client.post(reverse("members:my-tie-restore", args=[program.slug, removed.pk]))
+    assert not Relationship.objects.filter(source=people["Ben"]).exists()
+
+
+def test_member_corrects_the_strength_of_a_reported_tie(client, world):
+    program, people = world
+    tie = Relationship.objects.get(source=people["Ann"], target=people["Cat"])
+    client.post(reverse("members:my-tie-correct", args=[program.slug, tie.pk]), {"strength": "5"})
+    assert Relationship.objects.get(pk=tie.pk).strength == 5
+    response = client.post(
+        reverse("members:my-tie-correct", args=[program.slug, tie.pk]), {"strength": "9"},
+        follow=True,
+    )  # fmt: skip
+    assert "Strength: choose a whole number from 1 to 5." in response.content.decode()
+    assert Relationship.objects.get(pk=tie.pk).strength == 5
+    theirs = Relationship.objects.get(source=people["Ben"], target=people["Ann"])
+    client.post(
+        reverse("members:my-tie-correct", args=[program.slug, theirs.pk]), {"strength": "1"}
+    )
+    assert Relationship.objects.get(pk=theirs.pk).strength != 1
+
+
+def test_data_download_names_the_people_they_named(client, world):
+    program, people = world
+    data = client.get(reverse("members:my-data", args=[program.slug])).json()
+    to = {t["to"] for t in data["ties"] if t["reported_by_you"]}
+    assert to == {"Ben Shown", "Cat Hidden"}
+
+
+def test_own_page_asks_consent_with_a_preview(client, world):
+    program, people = world
+    page = client.get(reverse("networkmaps:my-network", args=[program.slug])).content.decode()
+    assert "What another member sees of you" in page
+    assert 'name="visibility"' in page  # the settings form posts unprefixed fields
