@@ -10,6 +10,8 @@ import pytest
 
 from networkmaps.graph.mixer import (
     _Seating,
+    hard_conflicts,
+    mix_rotations,
     mix_score,
     mix_summary,
     mix_tables,
@@ -120,10 +122,15 @@ def test_mix_score_counts_new_and_cross_community_pairs_and_over_share_seats():
         "new_pairs": 1,
         "cross_community_pairs": 2,
         "over_share_seats": 2,
+        "tied_pairs": 1,
+        "same_organisation_pairs": 0,
+        "repeated_pairs": 0,
+        "people": 4,
+        "without_familiar_face": 2,
     }
-    # Each over-share seat costs 3 × the largest table (2 seats).
+    # Each over-share seat costs 3 × the largest table (2 seats), a tied pair 50 × it.
     assert mix_score(tables=tables, ties={(1, 2)}, groups=groups, communities={1: 0, 2: 1}) == (
-        1 + 0.5 * 2 - 3 * 2 * 2
+        1 + 0.5 * 2 - 3 * 2 * 2 - 50 * 2
     )
 
 
@@ -169,3 +176,129 @@ def test_small_and_odd_inputs():
         mix_tables(attendees=[3, 4, 3], table_size=2, ties=set(), groups={})
     with pytest.raises(ValueError, match="table_size"):
         mix_tables(attendees=[1, 2], table_size=1, ties=set(), groups={})
+
+
+# --- strangers at every table, several rotations (issue 16) -------------------------------
+
+
+def event(attendees: int = 120, *, seed: int = 0):
+    """A convening with ties inside clusters and organisations of two to six people."""
+    people, ties, groups, community = convening(attendees, seed=seed)
+    rng = np.random.default_rng(seed + 1)
+    organisations, org = {}, 0
+    order = [int(p) for p in rng.permutation(people)]
+    while order:
+        size = int(rng.integers(2, 7))
+        for p in order[:size]:
+            organisations[p] = f"Org {org}"
+        order, org = order[size:], org + 1
+    return people, ties, groups, community, organisations
+
+
+def test_three_rotations_meet_every_hard_constraint_when_they_can():
+    people, ties, groups, community, organisations = event()
+    rotations = mix_rotations(
+        attendees=people,
+        table_size=8,
+        ties=ties,
+        groups=groups,
+        organisations=organisations,
+        communities=community,
+        rotations=3,
+    )
+    assert len(rotations) == 3
+    for tables in rotations:
+        assert sorted(p for t in tables for p in t) == people
+    assert hard_conflicts(rotations=rotations, ties=ties, organisations=organisations) == []
+    # Checked independently of hard_conflicts: no tie, organisation or pair twice.
+    seen = set()
+    for tables in rotations:
+        for table in tables:
+            for i, a in enumerate(table):
+                for b in table[i + 1 :]:
+                    pair = (min(a, b), max(a, b))
+                    assert pair not in ties and pair not in seen
+                    assert organisations[a] != organisations[b]
+                    seen.add(pair)
+
+
+def test_an_impossible_constraint_is_reported_not_hidden():
+    # Five colleagues from one organisation and only two tables: three must share.
+    people = list(range(8))
+    organisations = {p: "Same Org" if p < 5 else f"Org {p}" for p in people}
+    rotations = mix_rotations(
+        attendees=people, table_size=4, ties=set(), groups={}, organisations=organisations
+    )
+    conflicts = hard_conflicts(rotations=rotations, ties=set(), organisations=organisations)
+    # The best seating splits them 3 + 2: four same-organisation pairs, and no more.
+    assert [c.reason for c in conflicts] == ["organisation"] * 4
+    assert all(c.a < 5 and c.b < 5 for c in conflicts)
+
+
+def test_a_familiar_face_seats_everyone_who_knows_someone_with_one_of_them():
+    people, ties, groups, community, organisations = event(96, seed=2)
+    rotations = mix_rotations(
+        attendees=people,
+        table_size=8,
+        ties=ties,
+        groups=groups,
+        organisations=organisations,
+        communities=community,
+        rotations=2,
+        familiar_face=True,
+    )
+    conflicts = hard_conflicts(
+        rotations=rotations, ties=ties, organisations=organisations, familiar_face=True
+    )
+    # The search is local: a late rotation may leave the odd person without a familiar face
+    # (no pair may sit together twice), and says who.
+    assert all(c.reason == "no familiar face" and c.rotation == 1 for c in conflicts)
+    assert len(conflicts) <= 2
+    known = {p for pair in ties for p in pair}
+    for table in rotations[0]:
+        for p in set(table) & known:
+            assert any((min(p, q), max(p, q)) in ties for q in table if q != p)
+
+
+def test_guests_who_are_not_members_are_seated_and_kept_from_their_colleagues():
+    people = list(range(1, 21))
+    guests = [-1, -2, -3]
+    organisations = {p: f"Org {p % 7}" for p in people} | {-1: "Org 1", -2: "Visitors"}
+    rotations = mix_rotations(
+        attendees=people + guests,
+        table_size=5,
+        ties=set(),
+        groups={},
+        organisations=organisations,
+        rotations=2,
+    )
+    seats = [p for table in rotations[0] for p in table]
+    assert sorted(seats) == sorted(people + guests)
+    assert hard_conflicts(rotations=rotations, ties=set(), organisations=organisations) == []
+
+
+def test_a_swaps_gain_is_the_change_in_the_full_score():
+    people, ties, groups, community, organisations = event(48, seed=5)
+    met = {(p, p + 1) for p in range(0, 48, 3)}
+    for familiar in (False, True):
+        seating = _Seating(
+            people, 6, ties, groups, community, 0,
+            organisations=organisations, met=met, familiar_face=familiar,
+        )  # fmt: skip
+        kwargs = {
+            "ties": ties,
+            "groups": groups,
+            "communities": community,
+            "organisations": organisations,
+            "met": met,
+            "familiar_face": familiar,
+        }
+        rng = np.random.default_rng(1)
+        for _ in range(60):
+            a, b = (int(x) for x in rng.choice(len(people), 2, replace=False))
+            if seating.table_of[a] == seating.table_of[b]:
+                continue
+            before = mix_score(tables=seating.tables(), **kwargs)
+            gain = seating.gain(a, b)
+            seating.swap(a, b)
+            assert mix_score(tables=seating.tables(), **kwargs) - before == pytest.approx(gain)
