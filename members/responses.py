@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Count, Q
 
 from members.models import Member, ResponseStatus, Round, Survey, SurveyInvitation
 
@@ -119,3 +120,42 @@ def round_response_summary(*, round_: Round) -> RoundResponse:
             return RoundResponse(answered, total, answered / total if total else None, threshold)
         return RoundResponse(0, 0, None, threshold)
     return RoundResponse(counts[ANSWERED], asked, counts[ANSWERED] / asked, threshold)
+
+
+def round_response_summaries(*, program, rounds: list[Round]) -> dict[int, RoundResponse]:
+    """`round_response_summary` of several rounds of one program in two queries."""
+    threshold = program.low_response_threshold / 100
+    counts: dict[int, dict[str, int]] = {r.pk: {} for r in rounds}
+    grouped = (
+        ResponseStatus.objects.filter(round__in=rounds)
+        .values_list("round_id", "status")
+        .annotate(n=Count("pk"))
+    )
+    for round_id, status, n in grouped:
+        counts[round_id][status] = n
+    unrecorded = [
+        pk for pk, c in counts.items() if not (c.get(ANSWERED, 0) + c.get(NOT_ANSWERED, 0))
+    ]
+    invited = {}
+    if unrecorded:
+        invited = {
+            round_id: (answered, total)
+            for round_id, answered, total in SurveyInvitation.objects.filter(
+                survey__round_id__in=unrecorded
+            )
+            .values_list("survey__round_id")
+            .annotate(answered=Count("pk", filter=Q(submitted_at__isnull=False)), total=Count("pk"))
+        }
+    out = {}
+    for pk, c in counts.items():
+        asked = c.get(ANSWERED, 0) + c.get(NOT_ANSWERED, 0)
+        if asked:
+            out[pk] = RoundResponse(
+                c.get(ANSWERED, 0), asked, c.get(ANSWERED, 0) / asked, threshold
+            )
+        elif pk in invited and invited[pk][1]:
+            answered, total = invited[pk]
+            out[pk] = RoundResponse(answered, total, answered / total, threshold)
+        else:
+            out[pk] = RoundResponse(0, 0, None, threshold)
+    return out

@@ -38,7 +38,9 @@ MEMBER_METRICS = (
     Metric(
         "eigenvector",
         "Connected to the well-connected",
-        "Eigenvector centrality: high when this person's contacts are themselves central.",
+        "Eigenvector centrality: high when this person's contacts are themselves central. "
+        "Computed within the largest connected part and blank for members outside it: "
+        "there it would be 0 for everyone, however many ties they have.",
     ),
     Metric("pagerank", "Influence", "PageRank: a random walk's share of time spent here."),
     Metric(
@@ -57,7 +59,11 @@ MEMBER_METRICS = (
         "core_number", "Core level", "k-core: the deepest core of the network they sit in.", "count"
     ),
     Metric(
-        "community", "Cluster", "The cluster (Louvain community) the person belongs to.", "index"
+        "community",
+        "Cluster",
+        "The cluster (Louvain community) the person belongs to, numbered from 1; a cluster "
+        "keeps its number and colour across recomputes and rounds (matched by overlap).",
+        "index",
     ),
     Metric(
         "reach_two_steps",
@@ -74,9 +80,27 @@ NETWORK_METRICS = (
     ),
     Metric("ties", "Ties", "Pairs of members with at least one tie of any type.", "count"),
     Metric(
-        "ties_new", "New ties", "Pairs tied now that were not tied in the previous round.", "count"
+        "ties_new",
+        "New ties",
+        "Pairs tied now that were not tied in the previous round, among pairs that could be "
+        "compared (one of the two answered in both rounds).",
+        "count",
     ),
-    Metric("ties_lost", "Lost ties", "Pairs tied in the previous round but not now.", "count"),
+    Metric(
+        "ties_lost",
+        "Lost ties",
+        "Pairs tied in the previous round but not now, among pairs that could be compared.",
+        "count",
+    ),
+    # issue 13: what could not be compared, and who answered.
+    Metric(
+        "ties_not_comparable",
+        "Pairs not comparable",
+        "Pairs tied in either round where neither member answered in both rounds: their "
+        "change is unknown, so they count as neither new nor lost.",
+        "count",
+    ),
+    Metric("response_rate", "Answered", "Share of members asked who answered.", "share"),
     Metric("density", "Density", "Share of all possible pairs that are tied.", "share"),
     Metric("isolates", "Isolated members", "Members with no tie at all.", "count"),
     Metric(
@@ -151,4 +175,37 @@ GRAPH_CHOICES = (
     "Direction counts only for “named by”/“names”, reciprocity and brokerage roles.",
     "Every member of the program is in every round's network, including people with no ties.",
     "Clusters are found with the Louvain method, seeded so the same data gives the same clusters.",
+)
+
+# issue 13: the rules behind the dashboard's bands, stages and comparisons.
+GLOSSARY_NOTES = (
+    (
+        "Missing answers",
+        "A member who did not answer has not lost their ties. Reconstruct (default): their "
+        "ties are those others reported with them. Carry forward: they also keep the ties "
+        "they reported last round, marked as carried. As reported: no repair.",
+    ),
+    (
+        "Comparable pairs",
+        "New and lost ties are counted only for pairs where at least one of the two answered "
+        "in both rounds; the others are counted as not comparable.",
+    ),
+    (
+        "± (stability band)",
+        "How far a number moves when a further 10 % of respondents are left out at random, "
+        "50 times (seeded): the 5th to 95th percentile, halved. A member's rank is "
+        "“stable” when it stays within max(3, half their rank) in 8 of 10 resamples.",
+    ),
+    (
+        "Network stage",
+        "Krebs & Holley's stages, first rule that holds: scattered fragments (largest part "
+        "under 50 %); hub and spoke (degree centralization ≥ 0.30 or at most 2 hubs, a hub "
+        "having ≥ max(4, mean + 2 sd) ties); core/periphery (largest part ≥ 80 %, core ≥ 20 "
+        "%, a periphery exists); otherwise multi-hub small world.",
+    ),
+    (
+        "n/a",
+        "Cross-cohort and cross-sector lines read n/a when the program has no cohorts or "
+        "no sectors.",
+    ),
 )

@@ -123,13 +123,13 @@ def snapshot_load(*, round_: Round) -> Snapshot:
 
 
 def _community_names(run: MetricRun) -> dict[int, str]:
-    """Community index → "Cluster 3: Fellows 2021 · health", numbered largest first.
+    """Community index → "Cluster 3: Fellows 2021 · health": the run's own number (from 1,
+    kept across recomputes; issue 13), the same as the dashboard, exports and API.
 
     A community of one is an isolated member, not a cluster: it gets no name."""
-    rows = Community.objects.filter(run=run, size__gt=1).order_by("-size", "index")
+    rows = Community.objects.filter(run=run, size__gt=1).order_by("index")
     return {
-        index: f"Cluster {rank}: {label}"
-        for rank, (index, label) in enumerate(rows.values_list("index", "label"), start=1)
+        index: f"Cluster {index}: {label}" for index, label in rows.values_list("index", "label")
     }
 
 

@@ -27,6 +27,7 @@ def dashboard(request, slug):
             "outcomes": introduction_outcomes(program=program),
             "graph_choices": glossary.GRAPH_CHOICES,
             "member_metrics": glossary.MEMBER_METRICS,
+            "glossary_notes": glossary.GLOSSARY_NOTES,
         },
     )
 
@@ -65,6 +66,7 @@ def member_table(request, slug):
         program=program, round_id=request.GET.get("round"), sort=request.GET.get("sort", "")
     )
     page = Paginator(table.rows, 50).get_page(request.GET.get("page"))
+    selectors.rank_stability_mark(run=table.run, rows=page)
     return render(
         request,
         "networkmaps/member_table.html",
