@@ -33,6 +33,11 @@ urlpatterns = [
         name="member-erase",
     ),
     path("programs/<slug:slug>/invitations/", views_privacy.invitations, name="invitations"),
+    path(
+        "programs/<slug:slug>/invitations/change/",
+        views_privacy.invitation_change,
+        name="invitation-change",
+    ),
     path("programs/<slug:slug>/audit/", views_privacy.audit_log, name="audit-log"),
     path("programs/<slug:slug>/", views.program_detail, name="program-detail"),
     path("programs/<slug:slug>/import/", views_import.network_import, name="import"),
@@ -59,6 +64,37 @@ urlpatterns = [
         views_staff.survey_close,
         name="survey-close",
     ),
+    # issue 15: edit until it opens, confirmations with counts, scheduled reminder, reopen.
+    path(
+        "programs/<slug:slug>/surveys/<int:survey_id>/edit/",
+        views_staff.survey_edit,
+        name="survey-edit",
+    ),
+    path(
+        "programs/<slug:slug>/surveys/<int:survey_id>/questions/",
+        views_staff.survey_questions_edit,
+        name="survey-questions-edit",
+    ),
+    path(
+        "programs/<slug:slug>/surveys/<int:survey_id>/email/confirm/",
+        views_staff.survey_email_confirm,
+        name="survey-email-confirm",
+    ),
+    path(
+        "programs/<slug:slug>/surveys/<int:survey_id>/close/confirm/",
+        views_staff.survey_close_confirm,
+        name="survey-close-confirm",
+    ),
+    path(
+        "programs/<slug:slug>/surveys/<int:survey_id>/reminder/",
+        views_staff.survey_reminder_schedule,
+        name="survey-reminder",
+    ),
+    path(
+        "programs/<slug:slug>/surveys/<int:survey_id>/reopen/",
+        views_staff.survey_reopen,
+        name="survey-reopen",
+    ),
     path(
         "programs/<slug:slug>/surveys/unlisted/<int:person_id>/merge/",
         views_staff.unlisted_merge,
@@ -69,6 +105,7 @@ urlpatterns = [
     path("survey/<str:token>/roster/", views_answer.survey_roster, name="survey-roster"),
     path("survey/<str:token>/pick/", views_answer.survey_pick, name="survey-pick"),
     path("survey/<str:token>/unlisted/", views_answer.survey_unlisted, name="survey-unlisted"),
+    path("survey/<str:token>/still/", views_answer.survey_still, name="survey-still"),
     path("survey/<str:token>/questions/", views_answer.survey_questions, name="survey-questions"),
     path("survey/<str:token>/review/", views_answer.survey_review, name="survey-review"),
     path("survey/<str:token>/done/", views_answer.survey_done, name="survey-done"),

@@ -29,6 +29,11 @@ app.conf.beat_schedule = {
     # A survey closes once its last day has passed in TIME_ZONE; checking every quarter hour
     # closes it (and queues its metrics) soon after midnight.
     "surveys-close-due": {"task": "members.surveys_close_due", "schedule": crontab(minute="*/15")},
+    # Reminders staff scheduled (a date and time on the survey page): sent within 5 minutes.
+    "survey-reminders-send-due": {
+        "task": "members.survey_reminders_send_due",
+        "schedule": crontab(minute="*/5"),
+    },
     # Stale staged import files and stored posters: hourly is plenty, off the quarter hours.
     "imports-sweep": {"task": "members.imports_sweep", "schedule": crontab(minute=7)},
     "posters-sweep": {"task": "networkmaps.posters_sweep", "schedule": crontab(minute=37)},

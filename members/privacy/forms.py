@@ -40,22 +40,54 @@ class MemberSettingsForm(forms.Form):
         return [(radio, VISIBILITY_MEANS[radio.data["value"]]) for radio in self["visibility"]]
 
 
+class MemberChoice(forms.ModelChoiceField):
+    """A member picker in which people with the same name can be told apart."""
+
+    def label_from_instance(self, member):
+        organisation = member.organisation.name if member.organisation_id else "no organisation"
+        return f"{member.name} — {organisation} — {member.email or 'no email on record'}"
+
+
 class InvitationForm(forms.Form):
-    email = forms.EmailField()
-    role = forms.ChoiceField(choices=ProgramRole.Role.choices)
-    member = forms.ModelChoiceField(
+    role = forms.ChoiceField(choices=ProgramRole.Role.choices, initial=ProgramRole.Role.MEMBER)
+    member = MemberChoice(
         queryset=Member.objects.none(), required=False,
         help_text="For a member invitation: the member record the account will belong to.",
     )  # fmt: skip
+    email = forms.EmailField(
+        required=False, help_text="Leave blank to use the member's email on record."
+    )
+    # The typed address staff confirmed after being told it differs from the one on record.
+    confirmed_email = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, program, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = program.members.filter(user__isnull=True)
+        self.fields["member"].queryset = program.members.filter(user__isnull=True).select_related(
+            "organisation"
+        )
+        self.email_differs = None  # (typed, on record) when the form asks to confirm
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("role") == ProgramRole.Role.MEMBER and not cleaned.get("member"):
+        member, typed = cleaned.get("member"), (cleaned.get("email") or "").strip().lower()
+        if cleaned.get("role") == ProgramRole.Role.MEMBER and not member:
             raise forms.ValidationError("Choose the member record this account belongs to.")
+        on_record = (member.email or "").strip().lower() if member else ""
+        if not typed:
+            if not on_record:
+                self.add_error("email", "Type the email address to send the invitation to.")
+            cleaned["email"] = on_record
+        elif on_record and typed != on_record and cleaned.get("confirmed_email") != typed:
+            # Ask once, saying which address will be used; the hidden field carries the yes.
+            self.email_differs = (typed, on_record)
+            data = self.data.copy()
+            data["confirmed_email"] = typed
+            self.data = data
+            raise forms.ValidationError(
+                f"{member.name}'s email on record is {on_record}, not {typed}. "
+                f"Press “Send invitation” again to confirm: it will go to {typed} (the "
+                f"address you typed); the member record keeps {on_record}."
+            )
         return cleaned
 
 

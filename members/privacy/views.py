@@ -2,12 +2,12 @@
 and the audit trail. (The member's own network page is networkmaps/maps/views.py.)"""
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login, password_validation
+from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from members.access import STAFF, member_for_user, program_for_user
@@ -76,22 +76,60 @@ def invitations(request, slug):
     program = program_for_user(request, slug, roles=STAFF)
     form = InvitationForm(request.POST or None, program=program)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         invitation, token = invites.invitation_create(
-            program=program, invited_by=request.user, **form.cleaned_data
+            program=program,
+            invited_by=request.user,
+            email=data["email"],
+            role=data["role"],
+            member=data["member"],
         )
         link = request.build_absolute_uri(reverse("invitation-accept", args=[token]))
         invites.invitation_send(invitation=invitation, link=link)
         messages.success(request, f"Invitation sent to {invitation.email}.")
         return redirect("members:invitations", slug=program.slug)
+    now = timezone.now()
+    rows = [(i, i.status(now)) for i in program.invitations.select_related("member")[:300]]
+    counts = {s: sum(1 for _, status in rows if status == s) for s in invites.STATUSES}
     return render(
         request,
         "members/invitations.html",
-        {
-            "program": program,
-            "form": form,
-            "invitations": program.invitations.select_related("member")[:200],
-        },
+        {"program": program, "form": form, "rows": rows, "counts": counts},
     )
+
+
+@login_required
+@require_POST
+def invitation_change(request, slug):
+    """Revoke or resend one invitation (its id and the action in the form)."""
+    program = program_for_user(request, slug, roles=STAFF)
+    invitation_id = request.POST.get("invitation", "")
+    invitation = get_object_or_404(
+        program.invitations.select_related("program"),
+        pk=invitation_id if invitation_id.isascii() and invitation_id.isdigit() else 0,
+    )
+    action = request.POST.get("action")
+    if action == "revoke":
+        if invites.invitation_revoke(invitation=invitation, actor=request.user):
+            messages.success(request, f"The invitation to {invitation.email} is revoked.")
+        else:
+            messages.info(request, "That invitation was already accepted or revoked.")
+    elif action == "resend":
+        try:
+            invites.invitation_resend(
+                invitation=invitation,
+                actor=request.user,
+                link_for=lambda t: request.build_absolute_uri(
+                    reverse("invitation-accept", args=[t])
+                ),
+            )
+        except invites.InvitationError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"Invitation sent again to {invitation.email}.")
+    else:
+        messages.error(request, "Choose revoke or resend.")
+    return redirect("members:invitations", slug=program.slug)
 
 
 def invitation_accept(request, token):
@@ -102,39 +140,34 @@ def invitation_accept(request, token):
     except invites.InvitationError as exc:
         return render(request, "members/invitation_invalid.html", {"reason": str(exc)}, status=410)
     form = AcceptInvitationForm(request.POST or None)
-    if request.method == "POST":
-        user = request.user if request.user.is_authenticated else None
-        if user is None and form.is_valid():
-            user = _account_for(invitation, form)
-        if user is not None:
-            try:
-                invites.invitation_accept(token=token, user=user)
-            except invites.InvitationError as exc:
-                return render(
-                    request, "members/invitation_invalid.html", {"reason": str(exc)}, status=410
+    if request.method == "POST" and (request.user.is_authenticated or form.is_valid()):
+        signed_in = request.user.is_authenticated
+        try:
+            if signed_in:
+                invites.invitation_accept(token=token, user=request.user)
+            else:
+                invites.invitation_accept(
+                    token=token,
+                    new_account={
+                        "username": form.cleaned_data["username"],
+                        "password": form.cleaned_data["password"],
+                    },
                 )
-            if not request.user.is_authenticated:
+        except invites.AccountRefused as exc:
+            for field, message in exc.errors.items():
+                form.add_error(field, message)
+        except invites.InvitationError as exc:
+            return render(
+                request, "members/invitation_invalid.html", {"reason": str(exc)}, status=410
+            )
+        else:
+            if not signed_in:
+                user = get_user_model().objects.get(username=form.cleaned_data["username"])
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect("members:program-detail", slug=invitation.program.slug)
     return render(
         request, "members/invitation_accept.html", {"invitation": invitation, "form": form}
     )
-
-
-def _account_for(invitation, form):
-    User = get_user_model()
-    if User.objects.filter(username=form.cleaned_data["username"]).exists():
-        form.add_error("username", "That username is taken.")
-        return None
-    user = User(username=form.cleaned_data["username"], email=invitation.email)
-    try:
-        password_validation.validate_password(form.cleaned_data["password"], user)
-    except ValidationError as exc:
-        form.add_error("password", exc)
-        return None
-    user.set_password(form.cleaned_data["password"])
-    user.save()
-    return user
 
 
 @login_required

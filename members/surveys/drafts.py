@@ -9,6 +9,7 @@ import datetime
 from collections.abc import Callable, Iterable, Mapping
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from members.models import (
@@ -17,6 +18,7 @@ from members.models import (
     Survey,
     SurveyInvitation,
 )
+from members.models.surveys import TieRating
 from members.surveys.errors import AnswerInvalid, SurveyClosed
 from members.surveys.roster import roster_for_respondent
 
@@ -46,26 +48,45 @@ def answers_open(*, invitation: SurveyInvitation, now: datetime.datetime | None 
 
 def _previous_answers(invitation: SurveyInvitation) -> dict:
     """The member's ties of the previous round, as a draft, to people still on the roster
-    (everyone on it, "staff only" members too: the respondent sees them by name)."""
+    (everyone on it, "staff only" members too: the respondent sees them by name).
+
+    Every tie the member is part of: for undirected types either way round, since imports
+    and staff store them either way; for directed types only what the member reported.
+    Their tie-quality answers of that round come along, so keeping a tie is one tap."""
     survey = invitation.survey
     previous = survey.round.previous()
     answers = {"known": [], "meet": [], "unlisted": []}
     if previous is None:
         return answers
+    me = invitation.member_id
     asked = set(survey.relationship_types.values_list("pk", flat=True))
+    roster = set(roster_for_respondent(invitation=invitation).values_list("pk", flat=True))
     ties = (
-        Relationship.objects.filter(round=previous, source_id=invitation.member_id)
-        .filter(target__in=roster_for_respondent(invitation=invitation), type_id__in=asked)
-        .order_by("target__name", "target_id", "type_id")
-        .values_list("target_id", "type_id", "strength")
+        Relationship.objects.filter(round=previous, type_id__in=asked)
+        .filter(Q(source_id=me) | Q(target_id=me, type__directed=False))
+        .values_list("source_id", "target_id", "type_id", "strength")
     )
     known: dict[int, dict] = {}
-    for target, type_id, strength in ties:
-        entry = known.setdefault(target, {"member": target, "types": [], "strength": strength})
-        entry["types"].append(type_id)
+    for source, target, type_id, strength in ties:
+        other = target if source == me else source
+        if other not in roster:
+            continue
+        entry = known.setdefault(
+            other, {"member": other, "types": [], "strength": strength, "prior": True}
+        )
+        if type_id not in entry["types"]:
+            entry["types"].append(type_id)
         entry["strength"] = max(entry["strength"], strength)
+    ratings = TieRating.objects.filter(round=previous, source_id=me, target_id__in=list(known))
+    for target, key, value in ratings.values_list("target_id", "key", "value"):
+        known[target].setdefault("quality", {})[key] = value
     if known:
-        answers["known"] = list(known.values())[:MAX_KNOWN]
+        names = dict(Member.objects.filter(pk__in=list(known)).values_list("pk", "name"))
+        ordered = sorted(known.values(), key=lambda e: (names.get(e["member"], ""), e["member"]))
+        for entry in ordered:
+            entry["types"].sort()
+            entry["was"] = {"types": list(entry["types"]), "strength": entry["strength"]}
+        answers["known"] = ordered[:MAX_KNOWN]
         answers["prefilled_from"] = previous.name
     return answers
 
@@ -100,7 +121,7 @@ def _answers_change(
 
 def answers_normalised(answers: dict | None) -> dict:
     answers = dict(answers or {})
-    for key in ("known", "meet", "unlisted"):
+    for key in ("known", "meet", "unlisted", "dropped"):
         answers[key] = list(answers.get(key) or [])
     return answers
 
@@ -137,9 +158,13 @@ def answer_pick(
         else:
             if len(known) >= MAX_KNOWN:
                 raise AnswerInvalid(f"You can name up to {MAX_KNOWN} people.")
-            previous = next((k for k in answers["known"] if k["member"] == member.pk), None)
+            earlier = answers["known"] + answers["dropped"]
+            previous = next((k for k in earlier if k["member"] == member.pk), None)
+            if previous is not None and previous.get("prior"):
+                previous["still"] = True
             known.append(previous or {"member": member.pk, "types": [], "strength": None})
         answers["known"], answers["meet"] = known, meet
+        answers["dropped"] = [k for k in answers["dropped"] if k["member"] != member.pk]
 
     _answers_change(invitation, change)
     return picked[0]
@@ -148,6 +173,10 @@ def answer_pick(
 def answer_unpick(*, invitation: SurveyInvitation, member_id) -> None:
     def change(answers: dict, survey: Survey) -> None:
         target = int(member_id) if str(member_id).isascii() and str(member_id).isdigit() else None
+        # Last round's people are set aside as "no longer in touch" (undone by picking them).
+        for entry in answers["known"]:
+            if entry["member"] == target and entry.get("prior"):
+                answers["dropped"].append(entry | {"still": False})
         answers["known"] = [k for k in answers["known"] if k["member"] != target]
         answers["meet"] = [m for m in answers["meet"] if m != target]
 
@@ -186,8 +215,10 @@ def answers_rate(
     invitation: SurveyInvitation,
     known: dict[int, tuple[list[int], int | None]],
     unlisted: dict[int, tuple[list[int], int | None]],
+    quality: dict[int, dict[str, int | None]] | None = None,
 ) -> None:
-    """Store how the member is connected to each person: types asked about and strength 1–5.
+    """Store how the member is connected to each person: types asked about and strength 1–5,
+    and (`quality`, by member id) their answers to the survey's tie-quality questions.
 
     `known` maps a picked member's id, `unlisted` the position of a free-text person, to
     (type ids, strength). Types the survey does not ask about are ignored."""
@@ -197,11 +228,49 @@ def answers_rate(
         for entry in answers["known"]:
             if entry["member"] in known:
                 entry["types"], entry["strength"] = _rating(known[entry["member"]], asked)
+            if quality and entry["member"] in quality:
+                _quality_set(entry, quality[entry["member"]])
         for index, entry in enumerate(answers["unlisted"]):
             if index in unlisted:
                 entry["types"], entry["strength"] = _rating(unlisted[index], asked)
 
     _answers_change(invitation, change)
+
+
+def answers_still_in_touch(
+    *,
+    invitation: SurveyInvitation,
+    decisions: dict[int, tuple[str, int | None, dict[str, int | None]]],
+) -> None:
+    """The "Still in touch?" step: for last round's people (by member id), "keep" or "drop",
+    with a changed strength and tie-quality answers. A dropped person can be kept again."""
+
+    def change(answers: dict, survey: Survey) -> None:
+        known, dropped = [], []
+        for entry in answers["known"] + answers["dropped"]:
+            decision = decisions.get(entry["member"])
+            if entry.get("prior") and decision is not None:
+                still, strength, quality = decision
+                if still in ("keep", "drop"):
+                    entry["still"] = still == "keep"
+                if strength in range(1, 6):
+                    entry["strength"] = strength
+                _quality_set(entry, quality)
+            (dropped if entry.get("still") is False else known).append(entry)
+        answers["known"], answers["dropped"] = known, dropped
+        answers["prior_checked"] = True
+
+    _answers_change(invitation, change)
+
+
+def _quality_set(entry: dict, quality: dict[str, int | None]) -> None:
+    kept = dict(entry.get("quality") or {})
+    for key, value in quality.items():
+        if value is None:
+            kept.pop(key, None)
+        else:
+            kept[key] = value
+    entry["quality"] = kept
 
 
 def _rating(rating: tuple[list[int], int | None], asked: set[int]):
@@ -217,6 +286,9 @@ def answers_problems(*, invitation: SurveyInvitation, names: dict[int, str]) -> 
     people = [(names.get(k["member"], "someone"), k) for k in answers["known"]]
     people += [(u["name"], u) for u in answers["unlisted"]]
     for name, entry in people:
+        if entry.get("prior") and entry.get("still") is None:
+            problems.append(f"Say whether you are still in touch with {name}.")
+            continue
         if not entry.get("types"):
             problems.append(f"Say how you are connected to {name}.")
         if entry.get("strength") not in range(1, 6):
@@ -252,6 +324,7 @@ def drafts_person_remove(
         answers = answers_normalised(invitation.answers)
         kept = {
             "known": [k for k in answers["known"] if k.get("member") != member_id],
+            "dropped": [k for k in answers["dropped"] if k.get("member") != member_id],
             "meet": [m for m in answers["meet"] if m != member_id],
             "unlisted": [u for u in answers["unlisted"] if _folded(u.get("name")) not in typed],
         }

@@ -11,10 +11,14 @@ from django.utils import timezone
 from members import ties
 from members.access import name_visible_to
 from members.models import IntroductionRequest, Member, SurveyInvitation, UnlistedPerson
+from members.models.surveys import MemberAnswer
 from members.responses import response_status_answered
+from members.surveys import questions
+from members.surveys.about_me import member_attributes_update
 from members.surveys.drafts import _survey_open_check, answers_normalised, answers_problems
 from members.surveys.errors import AnswerInvalid
 from members.surveys.roster import survey_roster
+from members.ties.reported import tie_ratings_replace
 
 # Submitting
 
@@ -79,6 +83,7 @@ def answers_submit(
             )
         except ties.TiesRejected as rejected:
             raise AnswerInvalid(" ".join(p.message for p in rejected.problems)) from rejected
+        _quality_and_member_answers_store(survey, locked, answers, wanted)
         IntroductionRequest.objects.filter(invitation=locked).delete()
         IntroductionRequest.objects.bulk_create(
             IntroductionRequest(invitation=locked, member_id=m)
@@ -97,6 +102,31 @@ def answers_submit(
         unlisted=unlisted,
         skipped=sorted(set(filter(None, skipped_names))),
     )
+
+
+def _quality_and_member_answers_store(survey, invitation, answers, wanted) -> None:
+    """The answers that are data beside the ties: tie quality per person named (of the
+    survey's tie questions) and the member's answers about themselves (those asked)."""
+    asked = {q.key: q for q in survey.questions.all()}
+    named = {target for target, _ in wanted}
+    ratings = {
+        (entry["member"], key): value
+        for entry in answers["known"]
+        if entry["member"] in named
+        for key, value in (entry.get("quality") or {}).items()
+        if key in asked and asked[key].about_ties and value is not None
+    }
+    tie_ratings_replace(round_id=survey.round_id, source_id=invitation.member_id, ratings=ratings)
+    about_me = answers.get("about_me") or {}
+    MemberAnswer.objects.filter(invitation=invitation).delete()
+    MemberAnswer.objects.bulk_create(
+        MemberAnswer(invitation=invitation, key=key, value=about_me[key])
+        for key, question in asked.items()
+        if not question.about_ties
+        and about_me.get(key) not in (None, "", [])
+        and questions.question_shown(question, about_me)
+    )
+    member_attributes_update(survey=survey, invitation=invitation, about_me=about_me)
 
 
 def _off_roster(survey, member_ids: list[int]) -> str:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from members.access import RESPONDENT, members_detailed_to, members_named_to
 from members.models import Member
-from members.surveys import drafts, errors, links, roster, submit
+from members.surveys import about_me, drafts, errors, links, questions, roster, submit
 from members.surveys.forms import ratings_from_post
 
 # The member's survey. Every view gets its invitation from the signed link in the URL.
@@ -55,9 +55,60 @@ def _answer_context(request, invitation, **extra) -> dict:
         "answers": answers,
         "known": [(people[k["member"]], k) for k in answers["known"] if k["member"] in people],
         "meet": [people[m] for m in answers["meet"] if m in people],
-        "types": list(survey.relationship_types.order_by("name")),
-        "strengths": drafts.STRENGTHS,
+        # Straight to review when nothing is left to ask (a re-survey with nobody new).
+        "needs_questions": bool(
+            [k for k in answers["known"] if not k.get("prior")]
+            or answers["unlisted"]
+            or questions.member_questions(survey=survey)
+        ),
+        "types": _types_worded(survey),
+        "strengths": [(v, text.split(" — ")[0], text) for v, text in drafts.STRENGTHS],
+        "strengths_short": [(v, text.split(" — ")[0]) for v, text in drafts.STRENGTHS],
         **extra,
+    }
+
+
+def _types_worded(survey):
+    """The relationship types asked, each with the survey's own question and help text."""
+    types = list(survey.relationship_types.order_by("name"))
+    for relationship_type in types:
+        wording = survey.wording(relationship_type)
+        relationship_type.question, relationship_type.help = wording["question"], wording["help"]
+    return types
+
+
+def _cards(invitation, people, entries) -> list[dict]:
+    """One card per person: who, their draft entry, and each tie question with its options
+    and the current answer (templates cannot look a key up in a dict)."""
+    tie_questions = [
+        (q, questions.question_scale(q)) for q in questions.tie_questions(survey=invitation.survey)
+    ]
+    cards = []
+    for entry in entries:
+        person = people.get(entry["member"])
+        if person is None:
+            continue
+        quality = entry.get("quality") or {}
+        cards.append(
+            {
+                "person": person,
+                "entry": entry,
+                "quality": [(q, scale, quality.get(q.key)) for q, scale in tie_questions],
+            }
+        )
+    return cards
+
+
+def _people(invitation, member_ids):
+    members = Member.objects.filter(program_id=invitation.survey.program_id, pk__in=member_ids)
+    members = members_named_to(RESPONDENT, members).select_related("organisation")
+    return roster.people_shown(invitation=invitation, members=members)
+
+
+def _quality_from_post(post, survey, key) -> dict[str, int | None]:
+    return {
+        q.key: questions.tie_rating_value(q, post.get(f"q-{q.key}-{key}"))
+        for q in questions.tie_questions(survey=survey)
     }
 
 
@@ -93,8 +144,17 @@ def _keys(invitation, member_ids) -> set[str]:
 
 @survey_link
 def survey_answer(request, invitation):
-    """Step 1: find and pick the people you know."""
+    """Step 1: find and pick the people you know. A re-survey opens on "Still in touch?"
+    until the member has been through last round's people once."""
     drafts.answers_open(invitation=invitation)
+    answers = drafts.answers_normalised(invitation.answers)
+    prior = [e for e in answers["known"] if e.get("prior")]
+    if (
+        prior
+        and not answers.get("prior_checked")
+        and invitation.survey.status(timezone.localdate()) == "open"
+    ):
+        return redirect("members:survey-still", request.survey_token)
     survey = invitation.survey
     people = roster.roster_for_respondent(invitation=invitation)
     context = _answer_context(request, invitation) | _roster_context(request, invitation)
@@ -178,24 +238,58 @@ def _safe_next(request, invitation) -> str:
 
 
 def _ratings(post, invitation):
-    """The questions page's ratings, its people's keys turned back into member ids."""
+    """The questions page's ratings, its people's keys turned back into member ids. Last
+    round's people kept on "Still in touch?" are rated there: only rated here when the page
+    carries their answers."""
     answers = drafts.answers_normalised(invitation.answers)
     ids = {
         roster.person_key(invitation_id=invitation.pk, member_id=k["member"]): k["member"]
         for k in answers["known"]
+        if not k.get("prior") or f"strength-{_key(invitation, k)}" in post
     }
     keyed = answers | {"known": [{"member": key} for key in ids]}
     known, unlisted = ratings_from_post(post, keyed)
-    return {ids[key]: rating for key, rating in known.items()}, unlisted
+    quality = {
+        member_id: _quality_from_post(post, invitation.survey, key)
+        for key, member_id in ids.items()
+    }
+    return {ids[key]: rating for key, rating in known.items()}, unlisted, quality
+
+
+def _key(invitation, entry) -> str:
+    return roster.person_key(invitation_id=invitation.pk, member_id=entry["member"])
+
+
+def _questions_context(request, invitation) -> dict:
+    context = _answer_context(request, invitation)
+    answers = context["answers"]
+    new = [e for e in answers["known"] if not e.get("prior")]
+    context["cards"] = _cards(invitation, _people(invitation, [e["member"] for e in new]), new)
+    context["kept"] = [(p, e) for p, e in context["known"] if e.get("prior")]
+    given = answers.get("about_me") or {}
+    context["about_me"] = [
+        {
+            "question": q,
+            "scale": [(str(v), label) for v, label in questions.question_scale(q)],
+            "given": given.get(q.key),
+            "shown": questions.question_shown(q, given),
+        }
+        for q in questions.member_questions(survey=invitation.survey)
+    ]
+    return context
 
 
 @survey_link
 def survey_questions(request, invitation):
-    """Step 2: for each person, how you are connected and how well you know them."""
+    """Step 2: for each new person, how you are connected and how well you know them (and
+    the survey's tie questions); then the survey's questions about you."""
     if request.method == "POST":
-        known, unlisted = _ratings(request.POST, invitation)
+        known, unlisted, quality = _ratings(request.POST, invitation)
         try:
-            drafts.answers_rate(invitation=invitation, known=known, unlisted=unlisted)
+            drafts.answers_rate(
+                invitation=invitation, known=known, unlisted=unlisted, quality=quality
+            )
+            about_me.answers_about_me_set(invitation=invitation, post=request.POST)
         except errors.SurveyError as exc:
             messages.error(request, str(exc))
             return redirect("members:survey-questions", request.survey_token)
@@ -210,8 +304,43 @@ def survey_questions(request, invitation):
         )
         return redirect("members:survey-questions", request.survey_token)
     return render(
-        request, "members/survey/answer_questions.html", _answer_context(request, invitation)
+        request, "members/survey/answer_questions.html", _questions_context(request, invitation)
     )
+
+
+@survey_link
+def survey_still(request, invitation):
+    """A re-survey's first step: last round's people, each kept (one tap), re-rated or
+    marked "no longer in touch"; then on to "anyone new?"."""
+    answers = drafts.answers_normalised(invitation.answers)
+    prior = [e for e in answers["known"] + answers["dropped"] if e.get("prior")]
+    if request.method == "POST":
+        keys = {_key(invitation, e): e["member"] for e in prior}
+        decisions = {}
+        for key, member_id in keys.items():
+            strength = request.POST.get(f"strength-{key}", "")
+            decisions[member_id] = (
+                request.POST.get(f"still-{key}", ""),
+                int(strength) if strength.isascii() and strength.isdigit() else None,
+                _quality_from_post(request.POST, invitation.survey, key),
+            )
+        try:
+            drafts.answers_still_in_touch(invitation=invitation, decisions=decisions)
+        except errors.SurveyError as exc:
+            messages.error(request, str(exc))
+            return redirect("members:survey-still", request.survey_token)
+        if request.POST.get("action") == "save":
+            messages.success(request, "Saved. Open your link again any time to carry on.")
+            return redirect("members:survey-still", request.survey_token)
+        return redirect("members:survey-answer", request.survey_token)
+    context = _answer_context(request, invitation)
+    context["cards"] = _cards(invitation, _people(invitation, [e["member"] for e in prior]), prior)
+    type_names = {t.pk: t.name for t in context["types"]}
+    for card in context["cards"]:
+        was = card["entry"].get("was") or {}
+        card["was_types"] = [type_names[t] for t in was.get("types", []) if t in type_names]
+        card["was_strength"] = was.get("strength")
+    return render(request, "members/survey/answer_still.html", context)
 
 
 @survey_link

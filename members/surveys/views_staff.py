@@ -12,10 +12,18 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from members.access import STAFF, program_for_user
-from members.models import Survey, SurveyInvitation, UnlistedPerson
-from members.surveys import emails, errors, links, responses, submit
+from members.models import AuditEvent, Survey, SurveyInvitation, UnlistedPerson
+from members.privacy.audit import audit_record
+from members.surveys import emails, errors, links, questions, responses, staff, submit
 from members.surveys import services as surveys
-from members.surveys.forms import MergeForm, SurveyForm, SurveySettingsForm
+from members.surveys.forms import (
+    MergeForm,
+    QuestionForm,
+    ReminderForm,
+    ReopenForm,
+    SurveyForm,
+    SurveySettingsForm,
+)
 
 # The member's survey. Every view gets its invitation from the signed link in the URL.
 
@@ -92,6 +100,14 @@ def survey_detail(request, slug, survey_id):
             "unlisted": unlisted,
             "merge_choices": merge_choices,
             "settings_form": SurveySettingsForm(instance=surveys.survey_settings(program=program)),
+            **staff.survey_email_status(survey=survey),
+            "editable": staff.survey_editable(survey),
+            "reminder_form": ReminderForm(
+                initial={
+                    "at": timezone.localtime(survey.reminder_at) if survey.reminder_at else None
+                }
+            ),
+            "reopen_form": ReopenForm(),
         },
     )
 
@@ -107,6 +123,15 @@ def survey_email(request, slug, survey_id):
     program = program_for_user(request, slug, roles=STAFF)
     survey = get_object_or_404(Survey, program=program, pk=survey_id)
     reminder = request.POST.get("kind") == "reminder"
+    expected = request.POST.get("expected")
+    counts = staff.survey_email_counts(survey=survey, reminder=reminder)
+    if expected is not None and expected != str(counts.to_send):
+        # Someone else sent in the meantime: show the new numbers instead of sending.
+        messages.warning(request, "The numbers changed since you looked: check them again.")
+        return redirect(
+            f"{reverse('members:survey-email-confirm', args=[slug, survey.pk])}"
+            f"?kind={'reminder' if reminder else 'invitation'}"
+        )
     try:
         result = emails.survey_invitations_email(
             survey=survey,
@@ -137,6 +162,12 @@ def survey_close(request, slug, survey_id):
         Survey.objects.select_related("round"), program=program, pk=survey_id
     )
     if surveys.survey_close(survey=survey, closed_by=request.user.get_username()):
+        audit_record(
+            program=program,
+            actor=request.user,
+            action=AuditEvent.Action.SURVEY_CHANGE,
+            target=f"survey “{survey.name}” closed",
+        )
         messages.success(request, f"“{survey.name}” is closed. Metrics for it are queued.")
     else:
         messages.info(request, f"“{survey.name}” was already closed.")
@@ -191,3 +222,174 @@ def unlisted_merge(request, slug, person_id):
     return redirect(
         "members:survey-detail", slug=program.slug, survey_id=person.invitation.survey_id
     )
+
+
+def _survey(request, slug, survey_id):
+    program = program_for_user(request, slug, roles=STAFF)
+    survey = get_object_or_404(
+        Survey.objects.select_related("round", "program"), program=program, pk=survey_id
+    )
+    return program, survey
+
+
+@login_required
+def survey_email_confirm(request, slug, survey_id):
+    """Before any mass email: who gets it, in numbers, and one button that says so."""
+    program, survey = _survey(request, slug, survey_id)
+    reminder = request.GET.get("kind") == "reminder"
+    counts = staff.survey_email_counts(survey=survey, reminder=reminder)
+    emailed = survey.invitations.filter(emailed_at__isnull=False).exists()
+    return render(
+        request,
+        "members/survey/survey_email_confirm.html",
+        {
+            "program": program,
+            "survey": survey,
+            "reminder": reminder,
+            "counts": counts,
+            "blocked": reminder and not emailed,
+            "status": survey.status(timezone.localdate()),
+        },
+    )
+
+
+@login_required
+def survey_close_confirm(request, slug, survey_id):
+    """Before closing: the response rate and what a low one does to the comparison."""
+    program, survey = _survey(request, slug, survey_id)
+    return render(
+        request,
+        "members/survey/survey_close_confirm.html",
+        {
+            "program": program,
+            "survey": survey,
+            "counts": staff.survey_close_counts(survey=survey),
+            "previous": survey.round.previous(),
+            "status": survey.status(timezone.localdate()),
+        },
+    )
+
+
+@login_required
+def survey_edit(request, slug, survey_id):
+    """Change a survey's name, dates, questions and cohorts, until it opens; and the
+    wording of each relationship question."""
+    program, survey = _survey(request, slug, survey_id)
+    if not staff.survey_editable(survey):
+        messages.error(request, "This survey has opened: its questions can no longer change.")
+        return redirect("members:survey-detail", slug=program.slug, survey_id=survey.pk)
+    form = SurveyForm(request.POST or None, program=program, survey=survey)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            staff.survey_update(
+                survey=survey,
+                name=data["name"],
+                opens_on=data["opens_on"],
+                closes_on=data["closes_on"],
+                relationship_types=data["relationship_types"],
+                cohorts=data["cohorts"],
+                type_wording=form.type_wording(),
+            )
+        except errors.SurveyError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Survey saved.")
+            return redirect("members:survey-detail", slug=program.slug, survey_id=survey.pk)
+    return render(
+        request,
+        "members/survey/survey_form.html",
+        {"program": program, "form": form, "survey": survey},
+    )
+
+
+@login_required
+def survey_questions_edit(request, slug, survey_id):
+    """The program's own questions: ready-made sets, custom ones, skip logic."""
+    program, survey = _survey(request, slug, survey_id)
+    editable = staff.survey_editable(survey)
+    form = QuestionForm(request.POST or None, survey=survey)
+    if request.method == "POST":
+        if not editable:
+            messages.error(request, "This survey has opened: its questions can no longer change.")
+        elif request.POST.get("ready") in questions.READY_SETS:
+            added = questions.ready_set_add(survey=survey, name=request.POST["ready"])
+            messages.success(request, f"Added {added} question{'s' if added != 1 else ''}.")
+        elif request.POST.get("remove"):
+            survey.questions.filter(pk=request.POST["remove"]).delete()
+            messages.success(request, "Question removed.")
+        elif form.is_valid():
+            form.save()
+            messages.success(request, "Question added.")
+        else:
+            return render(
+                request,
+                "members/survey/survey_questions.html",
+                _qs(program, survey, form, editable),
+            )
+        return redirect("members:survey-questions-edit", slug=program.slug, survey_id=survey.pk)
+    return render(
+        request, "members/survey/survey_questions.html", _qs(program, survey, form, editable)
+    )
+
+
+def _qs(program, survey, form, editable) -> dict:
+    return {
+        "program": program,
+        "survey": survey,
+        "form": form,
+        "editable": editable,
+        "questions": list(survey.questions.all()),
+        "ready_sets": [(key, label) for key, (label, _) in questions.READY_SETS.items()],
+    }
+
+
+@login_required
+@require_POST
+def survey_reminder_schedule(request, slug, survey_id):
+    program, survey = _survey(request, slug, survey_id)
+    form = ReminderForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    else:
+        at = None if request.POST.get("action") == "cancel" else form.cleaned_data["at"]
+        try:
+            staff.survey_reminder_schedule(
+                survey=survey, at=at, link_base=request.build_absolute_uri("/"), actor=request.user
+            )
+        except errors.SurveyError as exc:
+            messages.error(request, str(exc))
+        else:
+            if at is None:
+                messages.success(request, "The scheduled reminder is cancelled.")
+            else:
+                waiting = staff.survey_email_counts(survey=survey, reminder=True).to_send
+                messages.success(
+                    request,
+                    f"A reminder will go on {timezone.localtime(at):%-d %B %Y at %H:%M} to those "
+                    f"who have not answered by then ({waiting} today).",
+                )
+    return redirect("members:survey-detail", slug=program.slug, survey_id=survey.pk)
+
+
+@login_required
+@require_POST
+def survey_reopen(request, slug, survey_id):
+    program, survey = _survey(request, slug, survey_id)
+    form = ReopenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Pick the new closing day.")
+    else:
+        try:
+            staff.survey_reopen(
+                survey=survey, closes_on=form.cleaned_data["closes_on"], actor=request.user
+            )
+        except errors.SurveyError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                f"“{survey.name}” is open again until "
+                f"{form.cleaned_data['closes_on']:%-d %B %Y}. Personal links work again.",
+            )
+    return redirect("members:survey-detail", slug=program.slug, survey_id=survey.pk)

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from django.db import transaction
 
 from members.models import Relationship
+from members.models.surveys import TieRating
 from members.signals import network_changed_send
 from members.ties.copy import ties_rows_create
 from members.ties.validate import ProgramRows, tie_key, ties_recorded, ties_validate
@@ -84,3 +85,20 @@ def ties_missing_add(
         if new:
             network_changed_send(program_id=program_id, round_ids=[round_id], reason=reason)
     return len(new)
+
+
+def tie_ratings_replace(
+    *, round_id: int, source_id: int, ratings: dict[tuple[int, str], int]
+) -> int:
+    """Make `ratings` ({(target, question key): value}) the source's tie-quality answers of
+    the round, replacing what they answered before. Returns how many are stored.
+
+    Per direction, like the ties: trust is what the source said about the target."""
+    with transaction.atomic():
+        TieRating.objects.filter(round_id=round_id, source_id=source_id).delete()
+        TieRating.objects.bulk_create(
+            TieRating(round_id=round_id, source_id=source_id, target_id=target, key=key, value=v)
+            for (target, key), v in ratings.items()
+            if target != source_id
+        )
+    return len(ratings)
