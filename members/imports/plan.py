@@ -8,19 +8,23 @@ members/imports/write.py writes it.
 
 from __future__ import annotations
 
+import datetime
+import math
 import re
 from collections import defaultdict
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.utils import timezone
+from django.utils.text import slugify
 
 from members.imports import read
 from members.imports.read import Problem
 from members.imports.report import ImportReport
+from members.imports.weights import LINEAR, near_miss, strengths_map
 from members.models import (
     Cohort,
     Member,
+    MemberAttribute,
     Organisation,
     Program,
     Relationship,
@@ -40,10 +44,27 @@ class Plan:
     by negative numbers (-1, -2 …) until members/imports/write.py gives them ids.
     """
 
-    def __init__(self, *, program: Program, report: ImportReport, round_name: str) -> None:
+    def __init__(
+        self,
+        *,
+        program: Program,
+        report: ImportReport,
+        round_name: str,
+        round_date: str = "",
+        directions: dict[str, bool] | None = None,
+        weight_rule: str = LINEAR,
+    ) -> None:
         self.program = program
         self.report = report
         self.round_name = round_name
+        self.round_date = round_date  # for new rounds the file gives no date
+        self.directions = {k.casefold(): v for k, v in (directions or {}).items()}
+        self.weight_rule = weight_rule
+        self.round_dates: dict[int, str] = {}  # round key → the date the file gave
+        self.round_first_use: dict[int, tuple] = {}  # new round key → (sheet, row, column)
+        self.attributes: dict[str, MemberAttribute] = {}  # key → existing or new
+        self.new_attributes: list[MemberAttribute] = []
+        self.weight_updates: dict[int, float | None] = {}
         self.tallies = report.tallies
         self.new: dict[type, list] = defaultdict(list)
         self.named: dict[type, dict[str, int]] = {}
@@ -53,6 +74,8 @@ class Plan:
         self.member_updates: dict[int, dict] = {}
         self.new_memberships: list[tuple[int, int]] = []
         self.new_ties: list[tuple[int, int, int, int, int]] = []
+        self.new_weights: list[float | None] = []  # the file's weight of each new tie
+        self.keep_weights = False
         self.tie_updates: dict[int, int] = {}  # tie id → new strength
         self.directed: dict[int, bool] = {}
         self.default_round: int | None = None
@@ -77,6 +100,13 @@ class Plan:
             self.seen.add((model, key))
             self.tallies[_KIND[model]].count("unchanged")
         if key is None:
+            if model in _NEAR_MISS_CHECKED:
+                existing = [n for pk, n in self.names[model].items() if pk > 0]
+                if similar := near_miss(name, existing):
+                    self.report.notes.append(
+                        f"“{name}” — did you mean “{similar}”? A new {_NEAR_MISS_CHECKED[model]} "
+                        f"“{name}” would be created."
+                    )
             self.new[model].append(make(name))
             key = -len(self.new[model])
             named[name] = named[name.lower()] = key
@@ -100,12 +130,51 @@ class Plan:
             RelationshipType, name, lambda n: RelationshipType(program=self.program, name=n)
         )
 
-    def round(self, name: str) -> int:
-        return self._key(
-            Round,
-            name,
-            lambda n: Round(program=self.program, name=n, observed_on=timezone.localdate()),
-        )
+    def round(self, name: str, date: str = "", where: tuple | None = None) -> int:
+        """The round called `name`; a new one takes the date the file gives it (checked in
+        `rounds_dated`: never the day of the import)."""
+        key = self._key(Round, name, lambda n: Round(program=self.program, name=n))
+        if key < 0 and key not in self.round_first_use and where is not None:
+            self.round_first_use[key] = where
+        if date:
+            given = self.round_dates.setdefault(key, date)
+            if given != date and where is not None:
+                sheet, row, _ = where
+                self._problem(
+                    sheet,
+                    row,
+                    "round_date",
+                    f"says round “{name}” is dated {date}, but an earlier row says {given}.",
+                )
+        return key
+
+    def rounds_dated(self) -> None:
+        """Give each new round its date, or say which one has none; note dates that differ
+        from the ones on record."""
+        for position, round_ in enumerate(self.new[Round], start=1):
+            date = self.round_dates.get(-position) or self.round_date
+            if date:
+                round_.observed_on = datetime.date.fromisoformat(date)
+                continue
+            message = (
+                f"round “{round_.name}” is new and has no date: add a round_date column "
+                "(YYYY-MM-DD), or give the round's date (--round-date)."
+            )
+            where = self.round_first_use.get(-position)
+            if where is None:
+                self.report.problems.append(Problem("import", message))
+            else:
+                sheet, row, column = where
+                self._problem(sheet, row, column, message)
+        dated = {pk: d for pk, d in self.round_dates.items() if pk > 0}
+        if dated:
+            on_record = dict(Round.objects.filter(pk__in=dated).values_list("pk", "observed_on"))
+            for pk, date in dated.items():
+                if on_record[pk].isoformat() != date:
+                    self.report.notes.append(
+                        f"Round “{self.names[Round][pk]}” is dated {on_record[pk]} in the "
+                        f"program; the file says {date}. The program's date was kept."
+                    )
 
     # --- members -------------------------------------------------------------------------
 
@@ -121,11 +190,23 @@ class Plan:
             "sector",
             "region",
             "issue_areas",
+            "attributes",
         )
         by_id: dict[str, int] = {}
         by_email: dict[str, int] = {}
         by_name: dict[str, list[int]] = defaultdict(list)
-        for pk, name, external_id, email, org, title, sector, region, tags in rows.iterator(5000):
+        for (
+            pk,
+            name,
+            external_id,
+            email,
+            org,
+            title,
+            sector,
+            region,
+            tags,
+            attributes,
+        ) in rows.iterator(5000):
             self.member_state[pk] = {
                 "name": name,
                 "external_id": external_id,
@@ -135,6 +216,7 @@ class Plan:
                 "sector": sector,
                 "region": region,
                 "issue_areas": tags or [],
+                "attributes": attributes or {},
             }
             if external_id:
                 by_id[external_id] = pk
@@ -145,9 +227,21 @@ class Plan:
         rows_of_member: dict[int, int] = {}
         claimed: dict[tuple[str, str], int] = {}
         memberships: list[tuple[int, int, read.MemberRow]] = []
+        self._attributes_define(sheet)
+        sectors = {s["sector"] for s in self.member_state.values() if s["sector"]}
         for row in sheet.rows:
             if not self._member_row_valid(sheet, row):
                 continue
+            if row.sector and row.sector not in sectors:
+                if similar := near_miss(row.sector, sorted(sectors)):
+                    self.report.notes.append(
+                        f"Sector “{row.sector}” ({unit} {row.row}) — did you mean “{similar}”?"
+                    )
+                sectors.add(row.sector)
+            values = self._attribute_values(sheet, row)
+            if values is None:
+                continue
+            row = row._replace(attributes=tuple(values.items()))
             email = row.email.lower()
             pk = by_id.get(row.external_id) if row.external_id else None
             if pk is None and email:
@@ -191,7 +285,7 @@ class Plan:
             if not self._claim(sheet, row, claimed, email):
                 continue
             if pk is None:
-                if not row.name:
+                if not row.name and not row.external_id:
                     self._problem(sheet, row, "name", "is empty; a new member needs a name.")
                     continue
                 pk = self._member_new(row)
@@ -260,9 +354,69 @@ class Plan:
                 claimed[column, value] = row.row
         return True
 
+    def _attributes_define(self, sheet: read.MemberSheet) -> None:
+        """The program attribute each unknown column fills: found by key, or new (a number
+        when every value in the column is one, else a category)."""
+        self.attributes = {a.key: a for a in MemberAttribute.objects.filter(program=self.program)}
+        self.attribute_of: dict[str, MemberAttribute] = {}
+        position = len(self.attributes)
+        for header in sheet.attributes:
+            key = slugify(header)[:40].strip("-") or f"attribute-{position + 1}"
+            attribute = self.attributes.get(key)
+            if attribute is None:
+                values = [v for row in sheet.rows for h, v in row.attributes if h == header]
+                numeric = bool(values) and all(_number(v) is not None for v in values)
+                attribute = MemberAttribute(
+                    program=self.program,
+                    key=key,
+                    label=header[:100],
+                    kind=MemberAttribute.Kind.NUMBER if numeric else MemberAttribute.Kind.CATEGORY,
+                    position=position,
+                )
+                position += 1
+                self.attributes[key] = attribute
+                self.new_attributes.append(attribute)
+                self.tallies["member attributes"].count(
+                    "created", f"{header} ({attribute.get_kind_display().lower()})"
+                )
+            else:
+                self.tallies["member attributes"].count("unchanged")
+            self.attribute_of[header] = attribute
+
+    def _attribute_values(self, sheet, row: read.MemberRow) -> dict | None:
+        """{key: value} of the row's attribute cells; None (and a problem) when a number
+        attribute's cell is not a number."""
+        values: dict = {}
+        for header, raw in row.attributes:
+            attribute = self.attribute_of[header]
+            if attribute.kind == MemberAttribute.Kind.NUMBER:
+                number = _number(raw)
+                if number is None:
+                    self.report.problems.append(
+                        Problem(
+                            sheet.label,
+                            f"should be a number (“{attribute.label}” is a number attribute), "
+                            f"not “{raw}”.",
+                            row.row,
+                            header,
+                            sheet.unit,
+                        )
+                    )
+                    return None
+                values[attribute.key] = int(number) if number.is_integer() else number
+            elif len(raw) > 200:
+                self.report.problems.append(
+                    Problem(sheet.label, "is longer than 200 characters.", row.row, header,
+                            sheet.unit)
+                )  # fmt: skip
+                return None
+            else:
+                values[attribute.key] = raw
+        return values
+
     def _member_new(self, row: read.MemberRow) -> int:
         state = {
-            "name": row.name,
+            "name": row.name or row.external_id,
             "external_id": row.external_id,
             "email": row.email,
             "organisation_id": self.organisation(row.organisation) if row.organisation else None,
@@ -270,6 +424,7 @@ class Plan:
             "sector": row.sector,
             "region": row.region,
             "issue_areas": list(row.tags),
+            "attributes": dict(row.attributes),
         }
         self.new[Member].append(state)
         pk = -len(self.new[Member])
@@ -286,6 +441,8 @@ class Plan:
             changes["organisation_id"] = self.organisation(row.organisation)
         if row.tags and sorted(row.tags) != sorted(state["issue_areas"]):
             changes["issue_areas"] = list(row.tags)
+        if row.attributes and dict(row.attributes).items() - state["attributes"].items():
+            changes["attributes"] = {**state["attributes"], **dict(row.attributes)}
         # A blank cell leaves what is on record: a partial spreadsheet never erases data.
         changes = {name: value for name, value in changes.items() if state[name] != value}
         if not changes:
@@ -306,7 +463,7 @@ class Plan:
 
     # --- ties ----------------------------------------------------------------------------
 
-    def ties(self, sheet: read.TieSheet) -> None:
+    def ties(self, sheet: read.TieSheet, *, members_from_ties: bool = False) -> None:
         self.tie_unit = sheet.unit
         directory = read.Directory()
         for pk, state in self.member_state.items():
@@ -317,14 +474,19 @@ class Plan:
             RelationshipType.objects.filter(program=self.program).values_list("id", "directed")
         )
         said_directions: dict[int, set[bool]] = defaultdict(set)
+        first_row: dict[int, int] = {}
         resolved = []
         for tie in sheet.rows:
-            source, why = directory.find(tie.source)
-            if source is None:
-                self._problem(sheet, tie, "source", why)
-            target, why = directory.find(tie.target)
-            if target is None:
-                self._problem(sheet, tie, "target", why)
+            ends = []
+            for column, reference in (("source", tie.source), ("target", tie.target)):
+                key, why = directory.find(reference)
+                if key is None and members_from_ties and len(reference) <= _MAX_LENGTH["name"]:
+                    key = self._member_from_id(reference, tie.row)
+                    directory.add(key, name=reference, external_id=reference)
+                if key is None:
+                    self._problem(sheet, tie, column, why)
+                ends.append(key)
+            source, target = ends
             if len(tie.type) > _MAX_LENGTH["type"] or len(tie.round) > _MAX_LENGTH["round"]:
                 column = "type" if len(tie.type) > _MAX_LENGTH["type"] else "round"
                 self._problem(sheet, tie, column, "is too long.")
@@ -339,25 +501,61 @@ class Plan:
                     f"is {tie.source} again; {SELF_TIE[0].lower()}{SELF_TIE[1:]}",
                 )
                 continue
-            round_key = self.round(tie.round) if tie.round else self._default_round(sheet)
+            if tie.round:
+                column = "round" if "round" in sheet.columns else "round_date"
+                round_key = self.round(tie.round, tie.round_date, (sheet, tie, column))
+            else:
+                round_key = self._default_round(sheet, tie)
             if round_key is None:
                 continue
             type_key = self.relationship_type(tie.type or DEFAULT_TYPE)
+            first_row.setdefault(type_key, tie.row)
             if tie.directed is not None:
                 said_directions[type_key].add(tie.directed)
-            resolved.append((source, target, type_key, round_key, tie.strength, tie.row))
+            resolved.append((source, target, type_key, round_key, tie.weight, tie.row))
 
-        self._decide_directions(existing_types, said_directions)
+        self.rounds_dated()
+        self._decide_directions(existing_types, said_directions, resolved, sheet, first_row)
         if self.report.problems:
             return  # Counting ties would only describe an import that cannot happen.
-        self._compare_ties(resolved)
+        self._compare_ties(resolved, self._strengths(sheet, resolved))
 
-    def _default_round(self, sheet: read.TieSheet) -> int | None:
+    def _member_from_id(self, reference: str, row: int) -> int:
+        """A member an edge list names by id alone: named by that id until a members file
+        (matched by external id) says more."""
+        state = {
+            "name": reference,
+            "external_id": reference,
+            "email": "",
+            "organisation_id": None,
+            "title": "",
+            "sector": "",
+            "region": "",
+            "issue_areas": [],
+            "attributes": {},
+        }
+        self.new[Member].append(state)
+        pk = -len(self.new[Member])
+        self.member_state[pk] = state
+        self.tallies["members"].count("created", f"{reference} ({self.tie_unit} {row})")
+        return pk
+
+    def _strengths(self, sheet: read.TieSheet, resolved: list[tuple]) -> dict[float, int]:
+        weights = [w for *_, w, _ in resolved if w is not None]
+        mapping, said = strengths_map(weights, rule=self.weight_rule)
+        self.keep_weights = "weight" in sheet.columns or not said.startswith("weights 1–5 are")
+        if said:
+            column = sheet.columns.get("weight") or sheet.columns.get("strength")
+            self.report.notes.append(f"Strength from the “{column}” column: {said}.")
+        return mapping
+
+    def _default_round(self, sheet: read.TieSheet, tie) -> int | None:
         """The round for ties that do not name one: the one asked for, else the current one."""
         if not self.default_round_known:
             self.default_round_known = True
             if self.round_name:
-                self.default_round = self.round(self.round_name)
+                where = (sheet, tie, "round")
+                self.default_round = self.round(self.round_name, self.round_date, where)
             elif current := self.program.current_round():
                 self.default_round = self.round(current.name)
             else:
@@ -365,12 +563,20 @@ class Plan:
                     Problem(
                         sheet.label,
                         "these ties do not say which round they were observed "
-                        "in, and the program has no current round: name the round.",
+                        "in, and the program has no current round: name the round "
+                        "(a round column, or --round NAME --round-date YYYY-MM-DD).",
                     )
                 )
         return self.default_round
 
-    def _decide_directions(self, existing: dict[int, bool], said: dict[int, set[bool]]) -> None:
+    def _decide_directions(
+        self,
+        existing: dict[int, bool],
+        said: dict[int, set[bool]],
+        resolved: list[tuple],
+        sheet: read.TieSheet,
+        first_row: dict[int, int],
+    ) -> None:
         for pk, directed in existing.items():
             self.directed[pk] = directed
             if said.get(pk, {directed}) != {directed}:
@@ -379,48 +585,117 @@ class Plan:
                     f"“{self.names[RelationshipType].get(pk, pk)}” is {kind} in this program; "
                     "the file's direction was not applied."
                 )
+        undeclared = {
+            -position
+            for position, t in enumerate(self.new[RelationshipType], start=1)
+            if t.name.casefold() not in self.directions and not said.get(-position)
+        }
+        both_ways = self._reciprocated(resolved, undeclared)
         for position, relationship_type in enumerate(self.new[RelationshipType], start=1):
-            words = said.get(-position, set())
-            relationship_type.directed = words == {True}
-            self.directed[-position] = relationship_type.directed
-            if len(words) > 1:
+            key = -position
+            words = said.get(key, set())
+            chosen = self.directions.get(relationship_type.name.casefold())
+            if chosen is not None:
+                relationship_type.directed = chosen
+            else:
+                relationship_type.directed = words == {True}
+            self.directed[key] = relationship_type.directed
+            if chosen is None and len(words) > 1:
                 self.report.notes.append(
                     f"“{relationship_type.name}” is marked both directed and undirected in the "
                     "file; it was made undirected."
                 )
+            if key in both_ways:
+                pairs, row = both_ways[key]
+                name = relationship_type.name
+                message = (
+                    f"“{name}”: {pairs} pair{'s' if pairs != 1 else ''} name each other — "
+                    f"directed or undirected? Add a direction column, or choose "
+                    f"(--directed “{name}” or --undirected “{name}”)."
+                )
+                column = next(
+                    (sheet.columns[c] for c in ("type", "type_or_direction", "label")
+                     if c in sheet.columns),
+                    sheet.columns.get("source", "from"),
+                )  # fmt: skip
+                self.report.problems.append(Problem(sheet.label, message, row, column, sheet.unit))
+        for name in self.directions:
+            if not any(n.casefold() == name for n in self.names[RelationshipType].values()):
+                self.report.notes.append(f"No relationship type “{name}” in the file or program.")
 
-    def _compare_ties(self, resolved: list[tuple]) -> None:
-        wanted: dict[tuple, tuple] = {}  # key → (source, target, strength, row) as in the file
+    @staticmethod
+    def _reciprocated(resolved: list[tuple], types: set[int]) -> dict[int, tuple[int, int]]:
+        """Type → (pairs given both ways, row of the first reverse), for the `types` asked."""
+        if not types:
+            return {}
+        seen: dict[tuple, int] = {}
+        found: dict[int, list] = {}
+        for source, target, type_key, round_key, _, row in resolved:
+            if type_key not in types:
+                continue
+            seen.setdefault((source, target, type_key, round_key), row)
+            if (target, source, type_key, round_key) in seen:
+                entry = found.setdefault(type_key, [0, row])
+                entry[0] += 1
+        return {k: (v[0], v[1]) for k, v in found.items()}
+
+    def _compare_ties(self, resolved: list[tuple], strengths: dict[float, int]) -> None:
+        # key → (source, target, strength, weight, row) as in the file
+        wanted: dict[tuple, tuple] = {}
         repeats = 0
-        for source, target, type_key, round_key, strength, row in resolved:
+        folded: dict[int, int] = defaultdict(int)
+        for source, target, type_key, round_key, weight, row in resolved:
             key = tie_key(source, target, type_key, round_key, directed=self.directed[type_key])
+            strength = strengths.get(weight) if weight is not None else None
+            if not self.keep_weights:
+                weight = None
             if key in wanted:
-                repeats += 1
+                earlier = wanted[key]
+                if (earlier[0], earlier[1]) == (target, source):
+                    folded[type_key] += 1
+                else:
+                    repeats += 1
                 if strength is None:
-                    strength = wanted[key][2]
-            wanted[key] = (source, target, strength, row)
+                    strength, weight = earlier[2], earlier[3]
+            wanted[key] = (source, target, strength, weight, row)
         if repeats:
             said = "1 row repeats a tie" if repeats == 1 else f"{repeats} rows repeat ties"
             self.report.notes.append(
                 f"{said} given earlier in the file; the last strength given was used."
             )
+        for type_key, pairs in folded.items():
+            self.report.notes.append(
+                f"Folded: “{self.names[RelationshipType][type_key]}” is undirected, and "
+                f"{pairs} pair{'s' if pairs != 1 else ''} were given in both directions "
+                f"({2 * pairs} rows → {pairs} ties; the later row's strength was kept)."
+            )
 
         existing: dict[tuple, tuple[int, int]] = {}
         rounds = [pk for pk in {k[3] for k in wanted} if pk > 0]
         types = [pk for pk in {k[2] for k in wanted} if pk > 0]
+        weights_on_record: dict[int, float | None] = {}
         if rounds and types:
             recorded = Relationship.objects.filter(round_id__in=rounds, type_id__in=types)
             existing = ties_recorded(self.directed, recorded)
+            if self.keep_weights:
+                weights_on_record = dict(recorded.values_list("pk", "weight"))
 
         tally = self.tallies["ties"]
-        for key, (source, target, strength, row) in wanted.items():
+        for key, (source, target, strength, weight, row) in wanted.items():
             tie = (source, target, *key[2:])
             found = existing.get(key)
             if found is None:
                 strength = strength or DEFAULT_STRENGTH
                 self.new_ties.append((*tie, strength))
-                tally.count("created", self._tie_said(tie, f"strength {strength}", row))
-            elif strength is None or strength == found[1]:
+                self.new_weights.append(weight)
+                said = f"strength {strength}"
+                if weight is not None:
+                    said += f" (weight {weight:g})"
+                tally.count("created", self._tie_said(tie, said, row))
+                continue
+            if weight is not None and weights_on_record.get(found[0]) != weight:
+                self.weight_updates[found[0]] = weight
+            if strength is None or strength == found[1]:
                 tally.count("unchanged")
             else:
                 self.tie_updates[found[0]] = strength
@@ -451,6 +726,14 @@ class Plan:
         self.report.problems.append(Problem(sheet.label, message, row.row, header, sheet.unit))
 
 
+def _number(value: str) -> float | None:
+    try:
+        number = float(value.replace(",", "."))
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
+
+
 def _contradicts(state: dict, row: read.MemberRow) -> bool:
     return bool(
         (row.external_id and state["external_id"] and state["external_id"] != row.external_id)
@@ -474,4 +757,11 @@ _MAX_LENGTH = {
     "cohort": Cohort._meta.get_field("name").max_length,
     "type": RelationshipType._meta.get_field("name").max_length,
     "round": Round._meta.get_field("name").max_length,
+}
+
+
+_NEAR_MISS_CHECKED = {
+    Cohort: "cohort",
+    RelationshipType: "relationship type",
+    Round: "round",
 }

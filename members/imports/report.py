@@ -14,6 +14,7 @@ KINDS = (
     "cohorts",
     "relationship types",
     "rounds",
+    "member attributes",
     "members",
     "cohort memberships",
     "ties",
@@ -100,7 +101,7 @@ class ImportReport:
             **{
                 **data,
                 # In KINDS order: PostgreSQL's jsonb does not keep the keys' order.
-                "tallies": {kind: Tally(**data["tallies"][kind]) for kind in KINDS},
+                "tallies": {kind: Tally(**data["tallies"].get(kind, {})) for kind in KINDS},
                 "problems": [Problem(**p) for p in data["problems"]],
             }
         )

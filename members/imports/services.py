@@ -36,9 +36,12 @@ Progress = Callable[[int, str], None]  # (percent, what is happening)
 def network_import(
     *,
     program: Program,
-    members_file: ImportFile,
+    members_file: ImportFile | None,
     ties_file: ImportFile | None = None,
     round_name: str | None = None,
+    round_date: str = "",
+    directions: dict[str, bool] | None = None,
+    weight_rule: str = "linear",
     dry_run: bool = False,
     user: AbstractBaseUser | None = None,
     expected_fingerprint: str | None = None,
@@ -48,9 +51,13 @@ def network_import(
 ) -> ImportReport:
     """Import members (and ties) from spreadsheet files into `program`, or nothing at all.
 
-    Files are paths or open binary files (an uploaded file works). Ties without a round go
-    into `round_name` (created if new) or the program's current round. The program row is
-    locked for the whole import, so two imports into one program run one after the other.
+    Files are paths or open binary files (an uploaded file works); a plain edge list needs
+    no members file. Ties without a round go into `round_name` (created if new, dated
+    `round_date` unless the file dates it) or the program's current round. `directions`
+    ({type name: directed}) settles new relationship types the file leaves open;
+    `weight_rule` ("linear" or "quantiles") maps weights outside 1–5 to strengths. The
+    program row is locked for the whole import, so two imports into one program run one
+    after the other.
     With any problem, or `dry_run`, the transaction is rolled back and the report says what
     would have changed. With `expected_fingerprint` (from a preview's report) nothing is
     written unless the changes are still exactly those previewed. `on_written` runs inside
@@ -60,13 +67,13 @@ def network_import(
     report = ImportReport(program=program.slug, dry_run=dry_run)
     progress(5, "Reading the files")
     with ExitStack() as stack:
-        members_upload = _upload(members_file, stack)
+        members_upload = _upload(members_file, stack) if members_file is not None else None
         ties_upload = _upload(ties_file, stack) if ties_file is not None else None
         parsed = read.read_network(members=members_upload, ties=ties_upload, limits=limits)
     report.convention = parsed.convention
     report.problems += parsed.problems
     report.notes += parsed.notes
-    if parsed.members is None:
+    if parsed.members is None and not parsed.members_from_ties:
         return report
 
     progress(40, "Comparing with the program" if dry_run else "Importing")
@@ -74,10 +81,18 @@ def network_import(
         with transaction.atomic():
             # Imports into one program queue up here; the lock ends with the transaction.
             program = Program.objects.select_for_update().get(pk=program.pk)
-            plan = Plan(program=program, report=report, round_name=(round_name or "").strip())
-            plan.members(parsed.members)
+            plan = Plan(
+                program=program,
+                report=report,
+                round_name=(round_name or "").strip(),
+                round_date=round_date,
+                directions=directions,
+                weight_rule=weight_rule,
+            )
+            if parsed.members is not None:
+                plan.members(parsed.members)
             if parsed.ties is not None:
-                plan.ties(parsed.ties)
+                plan.ties(parsed.ties, members_from_ties=parsed.members_from_ties)
             report.problems.sort(key=_problem_order(parsed))
             if report.problems:
                 transaction.set_rollback(True)
@@ -96,7 +111,7 @@ def network_import(
                 program=program,
                 actor=user,
                 action=AuditEvent.Action.IMPORT,
-                target=str(getattr(members_file, "name", "members file"))[:120],
+                target=str(getattr(members_file or ties_file, "name", "members file"))[:120],
             )
             if on_written:
                 on_written(report)
@@ -143,9 +158,12 @@ def import_job_start(
     members_file: UploadedFile,
     ties_file: UploadedFile | None,
     round_name: str,
+    options: dict | None = None,
 ) -> ImportJob:
-    """Stage the uploaded files as a queued job; the caller sends `members.import_run`."""
+    """Stage the uploaded files as a queued job; the caller sends `members.import_run`.
+    `options` are network_import's round_date, directions and weight_rule."""
     folder, names = staging.files_stage(members=members_file, ties=ties_file)
+    staging.options_stage(folder=folder, options=options or {})
     return ImportJob.objects.create(
         program=program,
         user=user,
@@ -208,6 +226,7 @@ def import_job_run(*, job_id: int, limits: Limits | None = None) -> ImportJob | 
                 limits=limits,
                 progress=progress,
                 on_written=done,
+                **staging.options_staged(folder=job.folder),
                 **files,
             )
     except (OperationalError, InterfaceError):

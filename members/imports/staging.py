@@ -7,6 +7,7 @@ failed or cancelled, when the program's data is erased, and otherwise after STAG
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 import shutil
@@ -46,6 +47,19 @@ def files_stage(*, members: UploadedFile, ties: UploadedFile | None) -> tuple[st
                 out.write(chunk)
         names[role] = name
     return folder_name, names
+
+
+def options_stage(*, folder: str, options: dict) -> None:
+    """Keep the import's choices (round date, directions, weight rule) beside its files."""
+    base = _folder(folder)
+    if base is not None:
+        (base / "options.json").write_text(json.dumps(options))
+
+
+def options_staged(*, folder: str) -> dict:
+    base = _folder(folder)
+    path = base / "options.json" if base else None
+    return json.loads(path.read_text()) if path and path.is_file() else {}
 
 
 def files_staged(*, folder: str) -> dict[str, Path]:

@@ -51,6 +51,44 @@ class ImportForm(forms.Form):
         max_length=100,
         help_text="For ties that do not name their round. Blank means the current round.",
     )
+    round_date = forms.DateField(
+        label="Round date",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The date the ties describe, for new rounds the file does not date.",
+    )
+    directed_types = forms.CharField(
+        label="Directed relationship types",
+        required=False,
+        max_length=1000,
+        help_text="New types whose ties go one way (A seeks advice from B); comma-separated.",
+    )
+    undirected_types = forms.CharField(
+        label="Undirected relationship types",
+        required=False,
+        max_length=1000,
+        help_text="New types where a tie is mutual (A and B know each other); comma-separated.",
+    )
+    weight_rule = forms.ChoiceField(
+        label="Weights outside 1–5",
+        choices=[("linear", "Rescale the file's range to 1–5"), ("quantiles", "By quintile")],
+        initial="linear",
+        required=False,
+    )
+
+    def options(self) -> dict:
+        """What network_import needs besides the files, as JSON-ready data."""
+        data = self.cleaned_data
+        directions = {}
+        for field_name, directed in (("directed_types", True), ("undirected_types", False)):
+            for name in (data.get(field_name) or "").split(","):
+                if name.strip():
+                    directions[name.strip()] = directed
+        return {
+            "round_date": data["round_date"].isoformat() if data.get("round_date") else "",
+            "directions": directions,
+            "weight_rule": data.get("weight_rule") or "linear",
+        }
 
     def clean(self):
         limit = _max_file_bytes()
@@ -100,6 +138,7 @@ def _network_import(request, program):
         members_file=form.cleaned_data["members_file"],
         ties_file=form.cleaned_data.get("ties_file"),
         round_name=form.cleaned_data["round_name"],
+        options=form.options(),
     )
     _run(job)
     return _job_page(request, program, job)

@@ -9,7 +9,15 @@ from django.utils import timezone
 
 from members import ties
 from members.imports.plan import Plan
-from members.models import Cohort, Member, Organisation, Relationship, RelationshipType, Round
+from members.models import (
+    Cohort,
+    Member,
+    MemberAttribute,
+    Organisation,
+    Relationship,
+    RelationshipType,
+    Round,
+)
 
 BATCH = 5000
 
@@ -22,8 +30,7 @@ def plan_write(*, plan: Plan, reason: str) -> None:
     def resolve(model: type, key: int | None) -> int | None:
         return ids[model][key] if key is not None and key < 0 else key
 
-    if plan.new[Round] and plan.program.current_round() is None:
-        plan.new[Round][-1].is_current = True  # the program's first round becomes current
+    MemberAttribute.objects.bulk_create(plan.new_attributes)
     for model in (Organisation, Cohort, RelationshipType, Round):
         created = model.objects.bulk_create(plan.new[model])
         ids[model] = {-position: row.pk for position, row in enumerate(created, start=1)}
@@ -69,5 +76,27 @@ def plan_write(*, plan: Plan, reason: str) -> None:
         ],
         origin=Relationship.Origin.IMPORT,
         reason=reason,
+        weights=plan.new_weights,
     )
     ties.ties_strength_set(program_id=plan.program.pk, strengths=plan.tie_updates, reason=reason)
+    by_weight: dict[float | None, list[int]] = defaultdict(list)
+    for pk, weight in plan.weight_updates.items():
+        by_weight[weight].append(pk)
+    for weight, pks in by_weight.items():
+        Relationship.objects.filter(pk__in=pks).update(weight=weight)
+    plan.report.notes.append(current_round_settle(program=plan.program))
+
+
+def current_round_settle(*, program) -> str:
+    """Make the latest-dated round current, unless staff chose one; say which and why."""
+    rounds = Round.objects.filter(program=program)
+    current = rounds.filter(is_current=True).first()
+    if program.current_round_chosen and current is not None:
+        return f"Current round: “{current.name}” ({current.observed_on}), as staff chose."
+    latest = rounds.order_by("-observed_on", "-id").first()
+    if latest is None:
+        return "The program has no rounds yet."
+    if current is None or current.pk != latest.pk:
+        rounds.filter(is_current=True).update(is_current=False)
+        rounds.filter(pk=latest.pk).update(is_current=True)
+    return f"Current round: “{latest.name}” ({latest.observed_on}), the one with the latest date."

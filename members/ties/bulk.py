@@ -86,8 +86,16 @@ def ties_bulk_upsert(
     return result
 
 
-def ties_insert(*, program_id: int, ties: Sequence[TieTuple], origin: str, reason: str) -> int:
+def ties_insert(
+    *,
+    program_id: int,
+    ties: Sequence[TieTuple],
+    origin: str,
+    reason: str,
+    weights: Sequence[float | None] | None = None,
+) -> int:
     """Insert new ties, validated, as fast as the database allows; returns how many.
+    `weights` (one per tie, or None) are the weights an imported file gave them.
 
     The caller knows they are not recorded yet (the unique constraint refuses a repeat, and
     the whole transaction with it). On PostgreSQL this is one COPY, five times faster than
@@ -99,9 +107,9 @@ def ties_insert(*, program_id: int, ties: Sequence[TieTuple], origin: str, reaso
     ties_validate(program_id=program_id, ties=ties, rows=rows)
     with transaction.atomic():
         if connection.vendor == "postgresql":
-            ties_copy(program_id, ties, origin)
+            ties_copy(program_id, ties, origin, weights)
         else:
-            ties_rows_create(program_id, ties, origin)
+            ties_rows_create(program_id, ties, origin, weights)
         network_changed_send(
             program_id=program_id, round_ids={tie[3] for tie in ties}, reason=reason
         )

@@ -4,6 +4,7 @@ imports and the demo seed) or bulk_create (where each new tie's id is needed).""
 from __future__ import annotations
 
 import io
+import itertools
 from collections.abc import Iterable, Sequence
 
 from django.db import connection
@@ -12,36 +13,55 @@ from django.utils import timezone
 from members.models import Relationship
 from members.ties.validate import BATCH, TieTuple
 
+_NULL = "\\N"
 
-def ties_rows_create(program_id: int, ties: Iterable[TieTuple], origin: str) -> list[Relationship]:
+
+def ties_rows_create(
+    program_id: int,
+    ties: Iterable[TieTuple],
+    origin: str,
+    weights: Sequence[float | None] | None = None,
+) -> list[Relationship]:
     """The ties as Relationship rows through bulk_create, with their ids."""
+    weights = weights or itertools.repeat(None)
     return Relationship.objects.bulk_create(
         (
             Relationship(
                 program_id=program_id, source_id=source, target_id=target, type_id=type_id,
-                round_id=round_id, strength=strength, origin=origin,
+                round_id=round_id, strength=strength, origin=origin, weight=weight,
             )
-            for source, target, type_id, round_id, strength in ties
+            for (source, target, type_id, round_id, strength), weight in zip(
+                ties, weights, strict=False
+            )
         ),
         batch_size=BATCH,
     )  # fmt: skip
 
 
-def ties_copy(program_id: int, ties: Sequence[TieTuple], origin: str) -> None:
+def ties_copy(
+    program_id: int,
+    ties: Sequence[TieTuple],
+    origin: str,
+    weights: Sequence[float | None] | None = None,
+) -> None:
     """The ties as one PostgreSQL COPY through psycopg2's copy_expert (the only driver the
     project installs): no model instances and no INSERT parameters per row."""
     names = ("program", "source", "target", "type", "round", "strength", "origin")
-    names += ("created_at", "updated_at")
+    names += ("created_at", "updated_at", "weight")
     columns = ", ".join(
         connection.ops.quote_name(Relationship._meta.get_field(name).column) for name in names
     )
     now = timezone.now().isoformat()
     # Every value is an integer or one of the fixed strings: nothing to escape.
-    fixed = f"\t{Relationship.Origin(origin).value}\t{now}\t{now}\n"
-    buffer = io.StringIO()
+    fixed = f"\t{Relationship.Origin(origin).value}\t{now}\t{now}\t"
+    weights = weights or itertools.repeat(None)
+    buffer = io.StringIO()  # a weight is a float's repr, or COPY's NULL
     buffer.writelines(
         f"{program_id}\t{source}\t{target}\t{type_id}\t{round_id}\t{strength}{fixed}"
-        for source, target, type_id, round_id, strength in ties
+        f"{_NULL if weight is None else repr(float(weight))}\n"
+        for (source, target, type_id, round_id, strength), weight in zip(
+            ties, weights, strict=False
+        )
     )
     buffer.seek(0)
     table = connection.ops.quote_name(Relationship._meta.db_table)

@@ -56,6 +56,7 @@ class ExportTie:
     directed: bool
     strength: int
     round: str
+    round_date: str = ""  # issue 12: ISO date of the round, so an import dates it again
 
     @property
     def direction(self) -> str:
@@ -152,7 +153,7 @@ def export_data_load(*, program: Program, round_: Round, anonymised: bool) -> Ex
     ties = [
         ExportTie(
             ids[tie.source], ids[tie.target], graph.type_names[tie.type_id], tie.directed,
-            tie.strength, round_.name,
+            tie.strength, round_.name, round_.observed_on.isoformat(),
         )
         for tie in graph.ties
     ]  # fmt: skip

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+import math
 import re
 
 from members.imports.read.sheets import (
@@ -33,6 +35,14 @@ MEMBER_COLUMNS = {
     "sector": "sector", "region": "region",
     "tags": "tags", "issue areas": "tags", "issue area": "tags",
 }  # fmt: skip
+# Member columns that are not the member's attributes: what netlead's own exports add
+# (metrics, positions) and Kumu's element type and description. They stay unused.
+NOT_ATTRIBUTES = {
+    "degree", "in degree", "out degree", "weighted degree", "betweenness", "closeness",
+    "harmonic", "eigenvector", "pagerank", "constraint", "effective size", "clustering",
+    "core number", "community", "reach two steps", "x", "y", "z", "size", "colour", "color",
+    "type", "description", "image", "layout",
+}  # fmt: skip
 TIE_COLUMNS = {
     "from": "source", "source": "source",
     "to": "target", "target": "target",
@@ -40,8 +50,10 @@ TIE_COLUMNS = {
     "kind": "type",
     # Kumu's Type is the relationship; Gephi's says Directed/Undirected and Label names it.
     "type": "type_or_direction", "label": "label",
-    "strength": "strength", "weight": "strength",
-    "round": "round",
+    "strength": "strength", "weight": "weight", "value": "weight",
+    "round": "round", "wave": "round",
+    "round date": "round_date", "date": "round_date", "observed on": "round_date",
+    "start": "round_date",
     "direction": "direction", "directed": "direction",
 }  # fmt: skip
 
@@ -58,8 +70,11 @@ def convention_of(members: Sheet, ties: Sheet | None) -> str:
     return NETLEAD
 
 
-def _columns(sheet: Sheet, known: dict[str, str], result: ParsedNetwork) -> dict[str, int]:
-    """Our field → column position; reports repeated columns and notes unused ones."""
+def _columns(
+    sheet: Sheet, known: dict[str, str], result: ParsedNetwork, others: list[int] | None = None
+) -> dict[str, int]:
+    """Our field → column position; reports repeated columns and notes unused ones (or, with
+    `others`, collects their positions: a members sheet keeps them as attributes)."""
     positions: dict[str, int] = {}
     seen: set[str] = set()
     unused = []
@@ -74,7 +89,14 @@ def _columns(sheet: Sheet, known: dict[str, str], result: ParsedNetwork) -> dict
         seen.add(key)
         field_name = known.get(key)
         # A second spelling of a field already read (Name after Label) is left unused.
-        if field_name is None or field_name in positions:
+        if (
+            field_name is None
+            and others is not None
+            and key not in NOT_ATTRIBUTES
+            and not key.startswith("brokerage")
+        ):
+            others.append(position)
+        elif field_name is None or field_name in positions:
             unused.append(header)
         else:
             positions[field_name] = position
@@ -84,12 +106,14 @@ def _columns(sheet: Sheet, known: dict[str, str], result: ParsedNetwork) -> dict
 
 
 def members_from(sheet: Sheet, result: ParsedNetwork, limits: Limits) -> MemberSheet:
-    positions = _columns(sheet, MEMBER_COLUMNS, result)
+    others: list[int] = []
+    positions = _columns(sheet, MEMBER_COLUMNS, result, others)
     columns = {f: sheet.header[p] for f, p in positions.items()}
+    attributes = [sheet.header[p] for p in others]
     if len(sheet.rows) > limits.member_rows:
         message = f"has {len(sheet.rows):,} members; the limit is {limits.member_rows:,}."
         result.problems.append(Problem(sheet.label, message))
-        return MemberSheet(sheet.label, columns, [], sheet.unit)
+        return MemberSheet(sheet.label, columns, [], sheet.unit, attributes)
 
     def cell(values: list[str], name: str) -> str:
         position = positions.get(name)
@@ -107,10 +131,13 @@ def members_from(sheet: Sheet, result: ParsedNetwork, limits: Limits) -> MemberS
             sector=cell(values, "sector"),
             region=cell(values, "region"),
             tags=_split(cell(values, "tags"), also=",;"),
+            attributes=tuple(
+                (sheet.header[p], values[p]) for p in others if p < len(values) and values[p]
+            ),
         )
         for number, values in sheet.rows
     ]
-    return MemberSheet(sheet.label, columns, rows, sheet.unit)
+    return MemberSheet(sheet.label, columns, rows, sheet.unit, attributes)
 
 
 def ties_from(sheet: Sheet, result: ParsedNetwork, limits: Limits) -> TieSheet:
@@ -124,6 +151,9 @@ def ties_from(sheet: Sheet, result: ParsedNetwork, limits: Limits) -> TieSheet:
     source_at, target_at, type_at = get("source"), get("target"), get("type")
     type_or_direction_at, label_at = get("type_or_direction"), get("label")
     strength_at, round_at, direction_at = get("strength"), get("round"), get("direction")
+    if strength_at is None:
+        strength_at = get("weight")
+    date_at = get("round_date")
     rows: list[TieRow] = []
     width = len(sheet.header)
 
@@ -156,21 +186,32 @@ def ties_from(sheet: Sheet, result: ParsedNetwork, limits: Limits) -> TieSheet:
             directed = direction in ("true", "yes")
         elif direction:
             problem(f"should be directed or undirected, not “{direction}”.", number, "direction")
-        strength = None
-        if raw_strength := cell(strength_at):
-            strength = _strength(raw_strength)
-            if strength is None:
-                message = f"should be a whole number from 1 to 5, not “{raw_strength}”."
-                problem(message, number, "strength")
+        weight = None
+        if raw_weight := cell(strength_at):
+            weight = _number(raw_weight)
+            if weight is None:
+                message = f"should be a number, not “{raw_weight}”."
+                problem(message, number, "strength" if "strength" in columns else "weight")
+        round_date = cell(date_at)
+        if round_date and _iso_date(round_date) is None:
+            message = f"should be a date written YYYY-MM-DD, not “{round_date}”."
+            problem(message, number, "round_date")
+        round_date = _iso_date(round_date) or ""
         if not source:
             continue
-        round_name = cell(round_at)
+        round_name = cell(round_at) or round_date
         for target in targets:
-            rows.append(TieRow(number, source, target, type_name, strength, round_name, directed))
+            rows.append(
+                TieRow(
+                    number, source, target, type_name, None, round_name, directed, weight,
+                    round_date,
+                )
+            )  # fmt: skip
     return TieSheet(sheet.label, columns, rows, sheet.unit)
 
 
-_STRENGTHS = {str(n): n for n in range(1, 6)}
+_NUMBERS = {str(n): float(n) for n in range(0, 11)}
+_ISO_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[T ][0-9:.+\-Z]*)?")
 
 
 def _split(value: str, also: str = "") -> tuple[str, ...]:
@@ -184,13 +225,23 @@ def _split(value: str, also: str = "") -> tuple[str, ...]:
     return tuple(dict.fromkeys(p.strip() for p in parts if p.strip()))
 
 
-def _strength(value: str) -> int | None:
-    if value in _STRENGTHS:
-        return _STRENGTHS[value]
+def _number(value: str) -> float | None:
+    """A weight as written (`4`, `2.5`, `2,5`); None when it is not a finite number."""
+    if value in _NUMBERS:
+        return _NUMBERS[value]
     try:
         number = float(value.replace(",", "."))
     except ValueError:
         return None
-    if not number.is_integer() or not 1 <= number <= 5:
+    return number if math.isfinite(number) else None
+
+
+def _iso_date(value: str) -> str | None:
+    """`2024-06-01` (a time after it is ignored) as YYYY-MM-DD, else None."""
+    found = _ISO_DATE.fullmatch(value.strip())
+    if not found:
         return None
-    return int(number)
+    try:
+        return datetime.date.fromisoformat(found[1]).isoformat()
+    except ValueError:
+        return None

@@ -10,8 +10,10 @@ from members.imports.read.columns import (
     ties_from,
 )
 from members.imports.read.csv import read_csv
+from members.imports.read.edgelist import looks_like_edge_list, read_edge_list
 from members.imports.read.graph_xml import read_graph_xml
 from members.imports.read.sheets import (
+    EDGE_LIST,
     MB,
     Limits,
     ParsedNetwork,
@@ -24,15 +26,18 @@ from members.imports.read.xlsx import read_workbook
 
 
 def read_network(
-    *, members: Upload, ties: Upload | None = None, limits: Limits | None = None
+    *, members: Upload | None, ties: Upload | None = None, limits: Limits | None = None
 ) -> ParsedNetwork:
     """Read the members file and the optional ties file into plain rows and problems.
 
     A workbook (Kumu Elements/Connections, Gephi nodes/edges) or a GEXF or GraphML file given
-    as the members file also holds the ties; then no ties file is needed.
+    as the members file also holds the ties; then no ties file is needed. A plain edge list
+    needs no members file at all.
     """
     limits = limits or Limits()
     result = ParsedNetwork()
+    if members is None:
+        members, ties = ties, None
     member_sheets, tie_sheets, problems = _read_upload(members, limits, result.notes)
     result.problems += problems
     if ties is not None:
@@ -46,6 +51,12 @@ def read_network(
             message = "looks like a members file (it has no From and To, or Source and Target)."
             result.problems.append(Problem(ties.name, message))
     if result.problems:
+        return result
+    if not member_sheets and tie_sheets and tie_sheets[0].format == EDGE_LIST:
+        # A plain edge list: its ids are the members (matched later by external id).
+        result.convention = EDGE_LIST
+        result.members_from_ties = True
+        result.ties = ties_from(tie_sheets[0], result, limits)
         return result
     if not member_sheets:
         if tie_sheets and ties is None:
@@ -104,4 +115,11 @@ def read_sheets(name: str, data: bytes, limits: Limits) -> tuple[list[Sheet], li
         return read_workbook(name, data, limits)
     if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
         return read_graph_xml(name, data)
+    if not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = ""
+        if text and looks_like_edge_list(text):
+            return read_edge_list(name, text)
     return read_csv(name, data, limits)

@@ -9,6 +9,7 @@ from typing import BinaryIO, NamedTuple
 MB = 1024 * 1024
 MAX_COLUMNS = 200
 KUMU, GEPHI, NETLEAD = "Kumu", "Gephi", "netlead columns"
+EDGE_LIST = "edge list"
 # Exports put a `'` before text starting with these, so spreadsheets do not run it.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -54,6 +55,8 @@ class MemberRow(NamedTuple):
     sector: str
     region: str
     tags: tuple[str, ...]
+    # Columns no convention names (office, seniority …): (header as written, value).
+    attributes: tuple[tuple[str, str], ...] = ()
 
 
 class TieRow(NamedTuple):
@@ -64,6 +67,8 @@ class TieRow(NamedTuple):
     strength: int | None
     round: str
     directed: bool | None  # None: the file does not say
+    weight: float | None = None  # the number the file gave, in its own range
+    round_date: str = ""  # ISO 8601, as written
 
 
 @dataclass
@@ -86,6 +91,7 @@ class MemberSheet:
     columns: dict[str, str]  # our field → the header as written, for messages
     rows: list[MemberRow]
     unit: str = "row"
+    attributes: list[str] = field(default_factory=list)  # other headers, as written
 
 
 @dataclass
@@ -101,6 +107,8 @@ class ParsedNetwork:
     convention: str = NETLEAD
     members: MemberSheet | None = None
     ties: TieSheet | None = None
+    # A plain edge list has no members sheet: its ids become members named by their id.
+    members_from_ties: bool = False
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 

@@ -18,8 +18,11 @@ def csv_members_write(data: ExportData) -> Iterator[bytes]:
 
 def csv_ties_write(data: ExportData) -> Iterator[bytes]:
     """One row per counted tie; `from`/`to` are the member ids of the member list."""
-    header = ["from", "to", "type", "direction", "strength", "round"]
-    rows = ([t.source, t.target, t.type, t.direction, t.strength, t.round] for t in data.ties)
+    header = ["from", "to", "type", "direction", "strength", "round", "round_date"]
+    rows = (
+        [t.source, t.target, t.type, t.direction, t.strength, t.round, t.round_date]
+        for t in data.ties
+    )
     return _csv_rows(header, rows)
 
 

@@ -50,6 +50,7 @@ def gexf_write(data: ExportData) -> Iterator[bytes]:
         '</attributes>\n<attributes class="edge" mode="static">',
         '<attribute id="relationship_type" title="relationship type" type="string"/>',
         '<attribute id="round" title="round" type="string"/>',
+        '<attribute id="round_date" title="round_date" type="string"/>',
         '<attribute id="strength" title="strength" type="integer"/>',
         "</attributes>\n<nodes>\n",
     ]
@@ -93,6 +94,7 @@ def gexf_write(data: ExportData) -> Iterator[bytes]:
                 f'weight="{float(tie.strength)!r}"><attvalues>'
                 f'<attvalue for="relationship_type" value={xml_attr(tie.type)}/>'
                 f'<attvalue for="round" value={xml_attr(tie.round)}/>'
+                f'<attvalue for="round_date" value={xml_attr(tie.round_date)}/>'
                 f'<attvalue for="strength" value="{tie.strength}"/>'
                 "</attvalues></edge>\n"
             )

@@ -34,7 +34,7 @@ def graphml_write(data: ExportData) -> Iterator[bytes]:
     node_keys += [(column, data.metric_type(column)) for column in data.metric_columns]
     edge_keys = [
         ("relationship_type", "string"), ("weight", "integer"), ("round", "string"),
-        ("directed", "boolean"),
+        ("round_date", "string"), ("directed", "boolean"),
     ]  # fmt: skip
     ids = {("node", name): f"n{i}" for i, (name, _) in enumerate(node_keys)}
     ids |= {("edge", name): f"e{i}" for i, (name, _) in enumerate(edge_keys)}
@@ -88,6 +88,7 @@ def graphml_write(data: ExportData) -> Iterator[bytes]:
                 + data_element("edge", "relationship_type", tie.type)
                 + data_element("edge", "weight", tie.strength)
                 + data_element("edge", "round", tie.round)
+                + data_element("edge", "round_date", tie.round_date)
                 + data_element("edge", "directed", tie.directed)
                 + "</edge>\n"
             )

@@ -47,6 +47,7 @@ def kumu_json_write(data: ExportData) -> Iterator[bytes]:
             "direction": tie.direction,
             "strength": tie.strength,
             "round": tie.round,
+            "round date": tie.round_date,
         }
 
     yield b'{"elements": ['
@@ -79,11 +80,13 @@ def kumu_xlsx_write(data: ExportData) -> Iterator[bytes]:
         row += [member.metrics.get(k) for k in data.metric_columns]
         elements.append([clean(value) for value in row])
     connections = workbook.create_sheet("Connections")
-    connections.append(["ID", "From", "To", "Type", "Direction", "Strength", "Round"])
+    connections.append(
+        ["ID", "From", "To", "Type", "Direction", "Strength", "Round", "Round date"]
+    )
     for tie in data.ties:
         row = [
             _connection_id(tie), tie.source, tie.target, tie.type, tie.direction,
-            tie.strength, tie.round,
+            tie.strength, tie.round, tie.round_date,
         ]  # fmt: skip
         connections.append([clean(value) for value in row])
     # openpyxl writes a workbook to a file only: spill to disk past 16 MB, then stream it.

@@ -103,7 +103,7 @@ def test_kumu_workbook_gives_members_and_one_tie_per_name_in_to():
     assert [m.name for m in parsed.members.rows] == ["Jo Smith", "Ann Lee", "Bo Chen"]
     assert parsed.members.rows[0].tags == ("health", "education")
     assert parsed.members.rows[0].organisation == "Acme"
-    ties = [(t.row, t.source, t.target, t.type, t.strength, t.directed) for t in parsed.ties.rows]
+    ties = [(t.row, t.source, t.target, t.type, t.weight, t.directed) for t in parsed.ties.rows]
     assert ties == [
         (2, "Jo Smith", "Ann Lee", "collaborates with", 4, False),
         (2, "Jo Smith", "Bo Chen", "collaborates with", 4, False),
@@ -137,20 +137,19 @@ def test_gephi_type_column_says_the_direction_and_label_names_the_relationship()
         ("1", "Jo Smith", "health"),
         ("2", "Ann Lee", "housing"),
     ]
-    assert [(t.source, t.target, t.type, t.strength, t.directed) for t in parsed.ties.rows] == [
+    assert [(t.source, t.target, t.type, t.weight, t.directed) for t in parsed.ties.rows] == [
         ("1", "2", "seeks advice from", 3, True),
         ("2", "1", "", 1, False),
     ]
 
 
-def test_bad_strength_names_row_and_column():
+def test_a_weight_that_is_not_a_number_names_row_and_column():
     parsed = read_network(
         members=upload("m.csv", "name\nJo\nAnn\n"),
         ties=upload("t.csv", "from,to,strength\nJo,Ann,3\nAnn,Jo,7\nJo,Ann,lots\n"),
     )
     assert [str(p) for p in parsed.problems] == [
-        "t.csv row 3, column strength: should be a whole number from 1 to 5, not “7”.",
-        "t.csv row 4, column strength: should be a whole number from 1 to 5, not “lots”.",
+        "t.csv row 4, column strength: should be a number, not “lots”.",
     ]
 
 
@@ -232,8 +231,8 @@ def test_file_size_and_row_limits():
         (b"PK\x03\x04 not really a zip", "could not be read as an Excel workbook"),
         (b"name\nJos\xe9\n", "is not UTF-8"),
         (b"   \n", "is empty"),
-        (b"colour,size\nred,2\n", "found no members sheet"),
-        (b"from,to\nJo,Ann\n", "looks like a ties file"),
+        (b"colour,size,shape,mood,tone\nred,2,x,y,z\n", "found no members sheet"),
+        (b"from,to,type,strength,round\nJo,Ann,knows,3,B\n", "looks like a ties file"),
     ],
 )
 def test_unusable_files_get_a_clear_message(content, says):
@@ -290,8 +289,7 @@ def test_gexf_nodes_and_edges_are_read():
         (2, "F-2", "Ann Lee", ""),
     ]
     ties = [
-        (t.row, t.source, t.target, t.type, t.strength, t.round, t.directed)
-        for t in parsed.ties.rows
+        (t.row, t.source, t.target, t.type, t.weight, t.round, t.directed) for t in parsed.ties.rows
     ]
     assert ties == [
         (1, "F-1", "F-2", "knows", 4, "Baseline", False),
@@ -313,16 +311,16 @@ def test_graphml_written_by_networkx_is_read():
     assert parsed.convention == "GraphML"
     assert parsed.members.rows[0].cohorts == ("Fellows 2019", "Fellows 2020")
     (tie,) = parsed.ties.rows
-    assert (tie.source, tie.target, tie.type, tie.strength, tie.round, tie.directed) == (
+    assert (tie.source, tie.target, tie.type, tie.weight, tie.round, tie.directed) == (
         "F-1", "F-2", "knows", 3, "R1", False,
     )  # fmt: skip
 
 
 def test_graph_file_problems_name_the_node_or_edge():
-    bad = GEXF.replace('weight="2"', 'weight="2.5"')
+    bad = GEXF.replace('weight="2"', 'weight="heavy"')
     parsed = read_network(members=upload("network.gexf", bad))
     assert [str(p) for p in parsed.problems] == [
-        "network.gexf edge 2, column weight: should be a whole number from 1 to 5, not “2.5”."
+        "network.gexf edge 2, column weight: should be a number, not “heavy”."
     ]
 
 

@@ -187,7 +187,7 @@ def test_csv_member_and_tie_lists(computed):
     assert len(members) == computed.members.count()
     assert {"id", "name", "email", "cohort", "betweenness", "reach_two_steps"} <= set(members[0])
     assert len(ties) == computed.current_round().ties.count()
-    assert set(ties[0]) == {"from", "to", "type", "direction", "strength", "round"}
+    assert set(ties[0]) == {"from", "to", "type", "direction", "strength", "round", "round_date"}
     assert {t["from"] for t in ties} <= {m["id"] for m in members}
 
 

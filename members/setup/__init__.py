@@ -1,0 +1,1 @@
+"""Setting up a program without the admin: creating it, and (later) its staff pages."""
