@@ -6,10 +6,12 @@ from members import views
 from members.imports import views as views_import
 from members.privacy import views as views_privacy
 from members.privacy import views_own
+from members.setup import views as views_setup
 from members.surveys import views_answer, views_staff
 
 app_name = "members"
 urlpatterns = [
+    path("new-program/", views_setup.program_new, name="program-new"),  # issue 12
     path("programs/<slug:slug>/me/settings/", views_privacy.my_settings, name="my-settings"),
     path(
         "programs/<slug:slug>/me/ties/<int:relationship_id>/remove/",

@@ -82,6 +82,14 @@ class ProgramRowSerializer(serializers.ModelSerializer):
         return attrs
 
 
+class ProgramCreateSerializer(serializers.Serializer):
+    """What POST /api/v1/programs/ takes (issue 12)."""
+
+    name = serializers.CharField(max_length=200)
+    slug = serializers.SlugField(max_length=80)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+
+
 class ProgramSerializer(serializers.ModelSerializer):
     role = serializers.SerializerMethodField(help_text="Your role in this program.")
 

@@ -17,7 +17,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ParseError, ValidationError
+from rest_framework.exceptions import ParseError, PermissionDenied, ValidationError
 from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -33,6 +33,7 @@ from members.api.serializers import (
     CohortSerializer,
     MemberSerializer,
     OrganisationSerializer,
+    ProgramCreateSerializer,
     ProgramSerializer,
     RelationshipSerializer,
     RelationshipTypeSerializer,
@@ -48,6 +49,7 @@ from members.models import (
     Round,
 )
 from members.privacy.erasure import member_erase
+from members.setup.services import ProgramRefused, program_create, program_create_allowed
 
 
 class Pages(PageNumberPagination):
@@ -59,7 +61,7 @@ class Pages(PageNumberPagination):
     list=extend_schema(summary="Programs you hold a role in"),
     retrieve=extend_schema(summary="One program you hold a role in"),
 )
-class ProgramViewSet(viewsets.ReadOnlyModelViewSet):
+class ProgramViewSet(viewsets.ReadOnlyModelViewSet, viewsets.mixins.CreateModelMixin):
     serializer_class = ProgramSerializer
     pagination_class = Pages
     lookup_field = "slug"
@@ -70,6 +72,24 @@ class ProgramViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_object(self):
         return program_for_user(self.request, self.kwargs["slug"], roles=ALL_ROLES)
+
+    @extend_schema(
+        summary="Create a program (you become its staff)",
+        request=ProgramCreateSerializer,
+        responses={201: ProgramSerializer, 400: OpenApiResponse(description="Field errors")},
+    )
+    def create(self, request):
+        # issue 12: superusers and holders of members.add_program only.
+        if not program_create_allowed(request.user):
+            raise PermissionDenied("You may not create programs (members.add_program).")
+        given = ProgramCreateSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        try:
+            program = program_create(creator=request.user, **given.validated_data)
+        except ProgramRefused as exc:
+            raise ValidationError(exc.errors) from exc
+        body = ProgramSerializer(program, context={"request": request}).data
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 class InProgramViewSet(viewsets.ModelViewSet):
