@@ -18,6 +18,7 @@ from django.utils import timezone
 from members.models import Member, Program, Round, Survey
 from members.round_graph import RoundGraph, round_graph_load
 from members.surveys.responses import ResponseSummary, survey_response_summary
+from networkmaps.exports.tie_quality import SurveyAnswers, round_survey_answers
 from networkmaps.glossary import NETWORK_METRICS
 from networkmaps.graph import summary
 from networkmaps.graph.input import GraphInput, build_graphs
@@ -84,6 +85,7 @@ class RoundComparison:
     survey: ResponseSummary | None = None
     survey_name: str = ""
     generated_on: datetime.date | None = None
+    survey_answers: SurveyAnswers | None = None  # issue 15: trust/value by cohort, answers
 
     def headlines(self) -> list[str]:
         """The changes in sentences, each stating numbers that are in the data."""
@@ -152,6 +154,7 @@ def round_comparison(*, program: Program, before: Round, after: Round) -> RoundC
     if survey is not None:
         comparison.survey = survey_response_summary(survey=survey)
         comparison.survey_name = survey.name
+    comparison.survey_answers = round_survey_answers(round_=after, before=before)
     return comparison
 
 
