@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from members.missing_answers import AS_REPORTED, RULE_LABELS
 from members.models import Member, Program, Round, Survey
+from members.responses import RoundResponse, round_response_summary
 from members.round_graph import RoundGraph, round_graph_load
 from members.surveys.responses import ResponseSummary, survey_response_summary
 from networkmaps.exports.tie_quality import SurveyAnswers, round_survey_answers
@@ -24,6 +26,7 @@ from networkmaps.graph import summary
 from networkmaps.graph.input import GraphInput, build_graphs
 from networkmaps.graph.metrics.structure import PERIPHERY_MAX_CORE
 from networkmaps.models import MetricRun, NetworkMetric, NodeMetric
+from networkmaps.runs.selectors import network_overview
 
 REPORT_METRICS = (
     "members",
@@ -82,6 +85,32 @@ class RoundComparison:
     moved_to_core: list[Member] = field(default_factory=list)
     left_periphery: int = 0
     metrics: list[MetricChange] = field(default_factory=list)
+    # issue 13: changes only among comparable pairs, who answered, the rule, stages, charts.
+    ties_unchanged: int = 0
+    ties_not_comparable: int = 0
+    missing_answers: str = ""
+    response_before: RoundResponse | None = None
+    response_after: RoundResponse | None = None
+    stage_before: dict | None = None
+    stage_after: dict | None = None
+    charts: list = field(default_factory=list)
+
+    @property
+    def missing_rule(self) -> str:
+        return RULE_LABELS.get(self.missing_answers, "")
+
+    @property
+    def as_reported(self) -> bool:
+        return self.missing_answers == AS_REPORTED
+
+    @property
+    def low_response(self) -> RoundResponse | None:
+        """The response of a compared round that fell below the program's threshold."""
+        for response in (self.response_after, self.response_before):
+            if response is not None and response.low:
+                return response
+        return None
+
     survey: ResponseSummary | None = None
     survey_name: str = ""
     generated_on: datetime.date | None = None
@@ -89,10 +118,12 @@ class RoundComparison:
 
     def headlines(self) -> list[str]:
         """The changes in sentences, each stating numbers that are in the data."""
+        compared = "" if self.as_reported else ", among pairs that could be compared"
         lines = [
             f"{_n(self.ties_new, 'new tie')} formed and {_n(self.ties_lost, 'tie')} ended "
-            f"between {self.before.name} and {self.after.name}: "
-            f"{self.ties_before:,} ties then, {self.ties_after:,} now.",
+            f"between {self.before.name} and {self.after.name}{compared}: "
+            f"{self.ties_before:,} ties then, {self.ties_after:,} now"
+            + (" (as reported: no repair for missing answers)." if self.as_reported else "."),
             f"{_n(self.ties_strengthened, 'tie')} got stronger and "
             f"{self.ties_weakened:,} got weaker.",
         ]
@@ -100,6 +131,15 @@ class RoundComparison:
             lines.append(
                 f"Ties across {group.label}: {group.before:,} → {group.after:,} "
                 f"({_signed(group.change)})."
+            )
+        if self.ties_not_comparable:
+            lines.append(
+                f"{_n(self.ties_not_comparable, 'tied pair')} could not be compared: neither "
+                "member answered in both rounds, so they count as neither new nor ended."
+            )
+        if self.stage_before and self.stage_after:
+            lines.append(
+                f"Network stage: {self.stage_before['label']} → {self.stage_after['label']}."
             )
         if self.runs_ready:
             lines.append(
@@ -121,10 +161,12 @@ def round_comparison(*, program: Program, before: Round, after: Round) -> RoundC
     # Groups belong to the program, not the round: both rounds' readers give the same ones.
     groups = {key: graph_after.groups[key] for key in ("cohort", "sector")}
     found = summary.round_changes(pairs_before, pairs_after, groups)
-    changes, cross_before, cross_after = (
-        found["changes"],
-        found["cross_before"],
-        found["cross_after"],
+    cross_before, cross_after = found["cross_before"], found["cross_after"]
+    changes = summary.comparable_changes(
+        pairs_before,
+        pairs_after,
+        answered_before=_answered(graph_before),
+        answered_after=_answered(graph_after),
     )
     comparison = RoundComparison(
         program=program,
@@ -142,6 +184,11 @@ def round_comparison(*, program: Program, before: Round, after: Round) -> RoundC
         ],
         runs_ready=False,
         generated_on=timezone.localdate(),
+        ties_unchanged=changes["ties_unchanged"],
+        ties_not_comparable=changes["ties_not_comparable"],
+        missing_answers=program.missing_answers,
+        response_before=round_response_summary(round_=before),
+        response_after=round_response_summary(round_=after),
     )
     runs = {
         run.round_id: run for run in MetricRun.objects.current().filter(round__in=[before, after])
@@ -150,12 +197,24 @@ def round_comparison(*, program: Program, before: Round, after: Round) -> RoundC
         _add_core_moves(comparison, runs[before.pk], runs[after.pk])
         comparison.runs_ready = True
     comparison.metrics = _metric_changes(runs.get(before.pk), runs.get(after.pk))
+    comparison.stage_before = (
+        (runs[before.pk].params or {}).get("stage") if before.pk in runs else None
+    )
+    comparison.stage_after = (
+        (runs[after.pk].params or {}).get("stage") if after.pk in runs else None
+    )
+    comparison.charts = network_overview(program=program).charts
     survey = Survey.objects.filter(round=after).first()
     if survey is not None:
         comparison.survey = survey_response_summary(survey=survey)
         comparison.survey_name = survey.name
     comparison.survey_answers = round_survey_answers(round_=after, before=before)
     return comparison
+
+
+def _answered(graph: RoundGraph) -> frozenset[int] | None:
+    """Who answered, for the comparison: None (everybody) under "as reported"."""
+    return None if graph.missing_answers == AS_REPORTED else graph.answered
 
 
 def round_pairs(*, graph: RoundGraph) -> dict[tuple[int, int], int]:

@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
+UNNAMED_GROUPINGS = ("organisation",)
+
 
 def tie_changes(previous: dict[tuple[int, int], int], current: dict[tuple[int, int], int]):
     """Counts of merged ties that appeared, disappeared, got stronger or weaker."""
@@ -88,10 +90,12 @@ def community_labels(
 ) -> dict[int, tuple[int, str]]:
     """community index → (size, label naming its most distinctive attribute values).
 
-    Every grouping in `groups` counts (cohort, sector, region, organisation and custom
-    `attr:<key>` ones). For each value, its share inside the community is compared with its
-    share in the whole network (lift = share inside / share overall); values held by at
-    least half the community are named, most distinctive first, with the share inside:
+    Every grouping in `groups` counts (cohort, sector, region and custom `attr:<key>`
+    ones) except organisation: labels travel onto anonymised maps and exports, where a
+    cluster named after one organisation would point at its people. For each value, its
+    share inside the community is compared with its share in the whole network (lift =
+    share inside / share overall); values held by at least half the community are named,
+    most distinctive first, with the share inside:
     "Hartford office (100 %) · Partners (72 %)". None qualify: "mixed".
     """
     members: dict[int, list[int]] = {}
@@ -106,6 +110,8 @@ def community_labels(
     for index, nodes in members.items():
         found = []
         for name, values in groups.items():
+            if name in UNNAMED_GROUPINGS:
+                continue
             inside = Counter(v for v in (values.get(n) for n in nodes) if v)
             for value, count in inside.items():
                 share = count / len(nodes)
