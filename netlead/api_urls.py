@@ -41,6 +41,11 @@ urlpatterns = [
         name="api-suggestion-detail",
     ),
     path(
+        "programs/<slug:slug>/decisions/",
+        metrics_api.decision_history,
+        name="api-decision-history",
+    ),
+    path(
         "programs/<slug:slug>/exports/<str:file_format>/",
         api_exports.program_export,
         name="api-export",

@@ -243,6 +243,8 @@ class Suggestion(models.Model):
         PERIPHERY = "periphery", "Bring someone in"
         HUB_RELIEF = "hub_relief", "Relieve a hub"
         KEY_PLAYERS = "key_players", "Key players"
+        # issue 14: an introduction a member asked for (survey, their page) or staff entered.
+        REQUEST = "request", "Asked for"
 
     run = models.ForeignKey(MetricRun, on_delete=models.CASCADE, related_name="suggestions")
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="suggestions")
@@ -286,7 +288,9 @@ class PairDecision(models.Model):
     """What staff did about introducing two members, and whether a tie followed."""
 
     class Status(models.TextChoices):
+        OPEN = "open", "Open"
         INTRODUCED = "introduced", "Introduced"
+        FOLLOWED_UP = "followed_up", "Followed up"
         DISMISSED = "dismissed", "Dismissed"
         SNOOZED = "snoozed", "Snoozed"
 
@@ -294,7 +298,7 @@ class PairDecision(models.Model):
     member_a = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
     member_b = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=12, choices=Suggestion.Kind.choices)
-    status = models.CharField(max_length=10, choices=Status.choices)
+    status = models.CharField(max_length=12, choices=Status.choices)
     round = models.ForeignKey(
         Round, on_delete=models.CASCADE, related_name="+",
         help_text="The round whose suggestion was acted on; later rounds measure the outcome.",
@@ -303,6 +307,12 @@ class PairDecision(models.Model):
     note = models.TextField(blank=True)
     snoozed_until = models.DateField(null=True, blank=True)
     decided_by = models.CharField(max_length=150, blank=True)
+    # issue 14: who on staff owns the introduction, and by when.
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    due_on = models.DateField(null=True, blank=True)
     tie_round = models.ForeignKey(
         Round, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         help_text="The first later round in which the two have a tie.",
@@ -321,6 +331,51 @@ class PairDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_status_display()}: {self.member_a_id} & {self.member_b_id}"
+
+
+class PairDecisionEvent(models.Model):
+    """One thing staff did about a pair, kept for good: PairDecision holds where the pair
+    stands now, these rows how it got there (who, when, note). Never updated or deleted
+    except with the pair's members."""
+
+    decision = models.ForeignKey(PairDecision, on_delete=models.CASCADE, related_name="events")
+    status = models.CharField(max_length=12, choices=PairDecision.Status.choices)
+    note = models.TextField(blank=True)
+    decided_on = models.DateField()
+    decided_by = models.CharField(max_length=150, blank=True)
+    snoozed_until = models.DateField(null=True, blank=True)
+    assigned_to = models.CharField(max_length=150, blank=True)
+    due_on = models.DateField(null=True, blank=True)
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} on {self.decided_on}"
+
+
+class WhatIf(models.Model):
+    """The effect of one new tie on a run's network (networkmaps/graph/weaving/what_if.py),
+    computed on demand and kept with the run it was computed on."""
+
+    run = models.ForeignKey(MetricRun, on_delete=models.CASCADE, related_name="what_ifs")
+    member_a = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    member_b = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    effect = models.JSONField()
+    seconds = models.FloatField(default=0.0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["run", "member_a", "member_b"], name="what_if_once"),
+            models.CheckConstraint(
+                condition=Q(member_a__lt=F("member_b")), name="what_if_pair_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"What if {self.member_a_id} & {self.member_b_id} met"
 
 
 class PosterQuerySet(models.QuerySet):

@@ -5,6 +5,7 @@ from django.urls import path
 from networkmaps.exports import views as views_export
 from networkmaps.maps import views as views_map
 from networkmaps.runs import views as views_run
+from networkmaps.weaving import queue_views as views_queue
 from networkmaps.weaving import views as views_weaving
 
 app_name = "networkmaps"
@@ -13,12 +14,15 @@ urlpatterns = [
     path("programs/<slug:slug>/runs/", views_run.run_start, name="run-start"),
     path("programs/<slug:slug>/runs/status/", views_run.run_status, name="run-status"),
     path("programs/<slug:slug>/metrics/members/", views_run.member_table, name="member-table"),
-    path("programs/<slug:slug>/weaving/", views_weaving.weaving_queue, name="weaving"),
+    path("programs/<slug:slug>/weaving/", views_queue.weaving_queue, name="weaving"),
     path(
         "programs/<slug:slug>/weaving/<int:suggestion_id>/",
-        views_weaving.suggestion_act,
+        views_queue.suggestion_act,
         name="suggestion-act",
     ),
+    path("programs/<slug:slug>/weaving/act/", views_queue.pair_act, name="weaving-act"),
+    path("programs/<slug:slug>/weaving/what-if/", views_queue.what_if, name="weaving-what-if"),
+    path("programs/<slug:slug>/weaving/ask/", views_queue.request_add, name="weaving-ask"),
     path("programs/<slug:slug>/mixer/", views_weaving.mixer, name="mixer"),
     path("programs/<slug:slug>/map/", views_map.map_detail, name="map"),
     path("programs/<slug:slug>/map/data/", views_map.map_data, name="map-data"),

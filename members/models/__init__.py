@@ -14,6 +14,7 @@ from members.models.programs import (
     Round,
 )
 from members.models.removed_ties import RemovedTie, RemovedTieQuerySet
+from members.models.requests import RequestedIntroduction
 from members.models.responses import ResponseStatus, ResponseStatusQuerySet
 from members.models.surveys import (
     IntroductionRequest,
@@ -40,6 +41,7 @@ __all__ = [
     "RelationshipQuerySet",
     "RelationshipType",
     "RemovedTie",
+    "RequestedIntroduction",
     "RemovedTieQuerySet",
     "ResponseStatus",
     "ResponseStatusQuerySet",

@@ -59,6 +59,24 @@ class Program(models.Model):
         help_text="Members may open the whole-network map. They see a person's name only if"
         " that person chose to be visible by name to other members.",
     )
+    # issue 14: the weaving queue's week, its fairness cap and the groupings it balances.
+    weaving_this_week = models.PositiveSmallIntegerField(
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text="Weaving queue: how many introductions the page puts first, for this week.",
+    )
+    weaving_max_per_member = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text="No member appears in more than this many open suggestions.",
+    )
+    weaving_divides = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Groupings (cohort, sector, region, organisation, attr:<key>) the queue "
+        "treats as divides: closure is boosted across them and suggestions are balanced "
+        "over their groups. Empty: every grouping.",
+    )
 
     objects = ProgramQuerySet.as_manager()
 

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from members.access import STAFF, program_for_user
 from networkmaps import glossary
-from networkmaps.models import MetricRun, NodeMetric, PairDecision, Suggestion
+from networkmaps.models import MetricRun, NodeMetric, PairDecision, PairDecisionEvent, Suggestion
 from networkmaps.runs import selectors, services
 from networkmaps.weaving import decisions
 
@@ -210,3 +210,42 @@ def suggestion_detail(request, slug, suggestion_id):
     )
     context = {"request": request, "decisions": _decisions(program, [suggestion])}
     return Response(SuggestionSerializer(suggestion, context=context).data)
+
+
+class DecisionEventSerializer(serializers.ModelSerializer):
+    """One decision about a pair (issue 14): the history keeps every one."""
+
+    pair = serializers.SerializerMethodField()
+    kind = serializers.CharField(source="decision.kind")
+    round = serializers.CharField(source="round.name")
+
+    class Meta:
+        model = PairDecisionEvent
+        fields = ["pair", "kind", "status", "note", "decided_on", "decided_by", "assigned_to",
+                  "due_on", "snoozed_until", "round", "created_at"]  # fmt: skip
+
+    def get_pair(self, event) -> list[int]:
+        return [event.decision.member_a_id, event.decision.member_b_id]
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("a", int, description="With b: only this pair's history."),
+        OpenApiParameter("b", int),
+    ],
+    responses=DecisionEventSerializer(many=True),
+)
+@api_view(["GET"])
+def decision_history(request, slug):
+    """Every decision staff made about introductions, oldest first (nothing is overwritten)."""
+    program = program_for_user(request, slug, roles=STAFF)
+    rows = PairDecisionEvent.objects.filter(decision__program=program).select_related(
+        "decision", "round"
+    )
+    a, b = request.query_params.get("a"), request.query_params.get("b")
+    if a is not None or b is not None:
+        if not (a or "").isdigit() or not (b or "").isdigit():
+            return Response({"a": ["Give both members of the pair as whole-number ids."]}, 400)
+        low, high = sorted((int(a), int(b)))
+        rows = rows.filter(decision__member_a_id=low, decision__member_b_id=high)
+    return Response(DecisionEventSerializer(rows.order_by("created_at", "id"), many=True).data)

@@ -18,7 +18,7 @@ from scipy.sparse.csgraph import connected_components
 
 from members.models import Round
 from members.round_graph import round_graph_load
-from networkmaps.graph import summary, weaving
+from networkmaps.graph import summary
 from networkmaps.graph.input import build_graphs
 from networkmaps.graph.layout import compute_layout
 from networkmaps.graph.metrics import ENGINE, GraphInput, compute_metrics
@@ -34,6 +34,7 @@ from networkmaps.models import (
 )
 from networkmaps.runs import round_context, split
 from networkmaps.weaving.outcomes import decision_outcomes_update
+from networkmaps.weaving.run_queue import run_suggestions
 
 logger = logging.getLogger(__name__)
 
@@ -266,11 +267,13 @@ def _complete(run, data, merged, result, plan, fingerprint, timings, started) ->
     timings["layout"] = time.perf_counter() - mark
     _set_progress(run.pk, "finding introductions", 0.95)
     mark = time.perf_counter()
-    suggestions = weaving.suggest(
-        graph=merged,
+    suggestions = run_suggestions(
+        run=run,
+        merged=merged,
         node_metrics=result.nodes,
         communities=result.communities,
         people=data.people,
+        previous_ties=data.previous_ties,
         exclude_pairs=_dismissed_pairs(run.program_id),
     )
     timings["suggestions"] = time.perf_counter() - mark

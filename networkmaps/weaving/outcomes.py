@@ -10,13 +10,16 @@ from members.models import Program, Round
 from members.round_graph import round_graph_load
 from networkmaps.models import PairDecision, Suggestion
 
+# An introduction that was followed up is still an introduction whose outcome counts.
+INTRODUCED = (PairDecision.Status.INTRODUCED, PairDecision.Status.FOLLOWED_UP)
+
 
 def decision_outcomes_update(*, round_: Round) -> int:
     """Mark introductions made before this round whose pair now has a counted tie (the
     round's counting rule, as its metrics count ties). Returns how many."""
     waiting = PairDecision.objects.filter(
         program_id=round_.program_id,
-        status=PairDecision.Status.INTRODUCED,
+        status__in=INTRODUCED,
         tie_round__isnull=True,
         round__observed_on__lt=round_.observed_on,
     ).values_list("pk", "member_a_id", "member_b_id")
@@ -44,7 +47,7 @@ def introduction_outcomes(*, program: Program) -> list[Outcome]:
     """For each round after the first: introductions made before it, and how many of those
     pairs have a tie in it — the program's evidence that weaving works."""
     rounds = list(program.rounds.order_by("observed_on", "id"))
-    introduced = PairDecision.objects.filter(program=program, status=PairDecision.Status.INTRODUCED)
+    introduced = PairDecision.objects.filter(program=program, status__in=INTRODUCED)
     rows = introduced.values("round__observed_on", "kind", "tie_round__observed_on")
     rows = list(rows.annotate(n=Count("id")))
     outcomes = []

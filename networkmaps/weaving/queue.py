@@ -1,91 +1,281 @@
-"""The weaving queue: the current run's suggestions for staff, each pair with a sketch of
-its two people's contacts (the round's counted ties, as the metric run counted them)."""
+"""The weaving queue for staff: one ranked list across kinds, this week's few first.
+
+Open items are the current run's suggestions (in the run's priority order: value and
+chance, fairly cut — networkmaps/weaving/run_queue.py) and the introductions members or
+staff asked for (members/requests.py), minus pairs staff already acted on. Every other
+state (introduced, followed up, tie formed, didn't form, dismissed, snoozed) is listed
+from the pairs' decisions, so an introduced pair leaves the open list and a dismissed one
+can be found and restored."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Q
 from django.utils import timezone
 
 from members.models import Member, Program, Relationship, Round
+from members.requests import AskedIntroduction, introduction_requests
+from members.round_graph import round_graph_load
 from networkmaps.graph.sketch import pair_sketch
-from networkmaps.models import MetricRun, PairDecision, Suggestion
+from networkmaps.graph.weaving.fairness import exposure_audit
+from networkmaps.models import MetricRun, PairDecision, PairDecisionEvent, Suggestion
 
-# The rarer, structural suggestions first; closure ones are plentiful.
-QUEUE_ORDER = ("bridge", "hub_relief", "periphery", "key_players", "closure")
+PAGE_SIZE = 25
+STATES = (
+    ("open", "Open"),
+    ("introduced", "Introduced"),
+    ("followed_up", "Followed up"),
+    ("formed", "Tie formed"),
+    ("not_formed", "Didn't form"),
+    ("dismissed", "Dismissed"),
+    ("snoozed", "Snoozed"),
+)
+REQUEST_VALUE = 1.0  # a member asked: as valuable as the best suggestion of any kind
 
 
 @dataclass
 class QueueItem:
-    suggestion: Suggestion
-    decision: PairDecision | None
-    sketch: dict | None
-    players: list[Member] = field(default_factory=list)
+    kind: str
+    kind_label: str
+    pair: tuple[int, int] | None
+    reason: str
+    suggestion: Suggestion | None = None
+    requests: list[AskedIntroduction] = field(default_factory=list)
+    decision: PairDecision | None = None
+    state: str = "open"
+    value: float | None = None
+    chance: float | None = None
+    priority: float = 0.0
+    people: list[Member] = field(default_factory=list)
+    history: list[PairDecisionEvent] = field(default_factory=list)
+    sketch: dict | None = None
+
+    @property
+    def key(self) -> str:
+        if self.pair:
+            return f"p{self.pair[0]}-{self.pair[1]}"
+        return f"s{self.suggestion.pk}"
 
 
 @dataclass
 class Queue:
     run: MetricRun | None
-    groups: list[tuple[str, str, list[QueueItem]]]  # (kind, label, items)
-    hidden: int  # dismissed or snoozed pairs not shown
+    state: str
+    this_week: list[QueueItem]
+    page: Page | None
+    counts: dict[str, int]
+    audit: list[dict[str, Any]]
+    chance_from: str
+    groupings: dict[str, list[str]]  # grouping -> its values, for the filters
+    total: int
 
 
 def weaving_queue(
-    *, program: Program, kind: str = "", cohort: str = "", sector: str = "", member: str = ""
+    *,
+    program: Program,
+    kind: str = "",
+    member: str = "",
+    state: str = "open",
+    groups: dict[str, str] | None = None,
+    page: int | str = 1,
 ) -> Queue:
-    """Open (and introduced) suggestions of the current round's current run, by kind."""
+    """The queue of the current round, filtered; ``groups`` maps a grouping (cohort, sector,
+    region, organisation, attr:<key>) to the value both or one of the pair must have."""
     round_ = program.current_round()
     run = MetricRun.objects.current().filter(round=round_).first() if round_ else None
-    if run is None:
-        return Queue(run=None, groups=[], hidden=0)
-    suggestions = Suggestion.objects.filter(run=run).select_related(
-        "member_a__organisation", "member_b__organisation", "subject"
-    )
-    if kind:
-        suggestions = suggestions.filter(kind=kind)
-    for value, lookup in ((cohort, "cohorts__pk"), (sector, "sector")):
-        if value:
-            suggestions = suggestions.filter(
-                Q(**{f"member_a__{lookup}": value}) | Q(**{f"member_b__{lookup}": value})
-            ).distinct()
-    if member:
-        suggestions = suggestions.filter(
-            Q(member_a__name__icontains=member) | Q(member_b__name__icontains=member)
+    graph = round_graph_load(round_=round_) if round_ else None
+    member_groups = graph.groups if graph else {}
+    items = _items(program, run, round_)
+    counts = {value: 0 for value, _ in STATES}
+    for item in items:
+        counts[item.state] += 1
+    open_pairs = [i.pair for i in items if i.state == "open" and i.pair]
+    divides = program.weaving_divides or list(member_groups)
+    audit = [
+        e.as_dict()
+        for e in exposure_audit(
+            pairs=open_pairs,
+            eligible=graph.members if graph else [],
+            groups=member_groups,
+            divides=[d for d in divides if d in member_groups],
         )
-    suggestions = list(suggestions.order_by("kind", "rank"))
+    ]
+    shown = [i for i in items if i.state == state]
+    if kind:
+        shown = [i for i in shown if i.kind == kind]
+    for dim, value in (groups or {}).items():
+        if value and dim in member_groups:
+            values = member_groups[dim]
+            shown = [i for i in shown if any(values.get(m) == value for m in _members_of(i))]
+    if member:
+        wanted = set(
+            program.members.filter(name__icontains=member).values_list("pk", flat=True)[:500]
+        )
+        shown = [i for i in shown if wanted & set(_members_of(i))]
+    n = program.weaving_this_week if state == "open" else 0
+    this_week, rest = shown[:n], shown[n:]
+    paged = Paginator(rest, PAGE_SIZE).get_page(page) if rest else None
+    visible = this_week + (list(paged.object_list) if paged else [])
+    _add_details(program, round_, visible)
+    chance_from = next(
+        (i.suggestion.facts.get("chance_from", "") for i in items if i.suggestion), ""
+    )
+    groupings = {
+        dim: sorted({v for v in values.values() if v}, key=str)
+        for dim, values in member_groups.items()
+    }
+    return Queue(
+        run=run,
+        state=state,
+        this_week=this_week,
+        page=paged,
+        counts=counts,
+        audit=audit,
+        chance_from=chance_from,
+        groupings={d: v for d, v in groupings.items() if v},
+        total=len(shown),
+    )
+
+
+def _members_of(item: QueueItem) -> list[int]:
+    if item.pair:
+        return list(item.pair)
+    return list(item.suggestion.member_ids) if item.suggestion else []
+
+
+def _items(program: Program, run: MetricRun | None, round_: Round | None) -> list[QueueItem]:
+    labels = dict(Suggestion.Kind.choices)
     decisions = {
         (d.member_a_id, d.member_b_id): d
-        for d in PairDecision.objects.filter(program=program).filter(
-            member_a_id__in={s.member_a_id for s in suggestions if s.member_a_id}
+        for d in PairDecision.objects.filter(program=program).select_related(
+            "tie_round", "round", "assigned_to"
         )
     }
+    later_rounds = (
+        list(program.rounds.filter(metric_runs__is_current=True).distinct().values_list(
+            "observed_on", flat=True
+        ))
+        if decisions
+        else []
+    )  # fmt: skip
     today = timezone.localdate()
-    shown, hidden = [], 0
-    for suggestion in suggestions:
-        decision = decisions.get(suggestion.pair) if suggestion.pair else None
-        if decision and (
-            decision.status == PairDecision.Status.DISMISSED
-            or (decision.status == PairDecision.Status.SNOOZED and decision.snoozed_until > today)
-        ):
-            hidden += 1
-            continue
-        shown.append(QueueItem(suggestion=suggestion, decision=decision, sketch=None))
-    _add_sketches(run.round, shown)
-    groups = []
-    labels = dict(Suggestion.Kind.choices)
-    for value in QUEUE_ORDER:
-        label = labels[value]
-        items = [i for i in shown if i.suggestion.kind == value]
-        if items:
-            groups.append((value, label, items))
-    return Queue(run=run, groups=groups, hidden=hidden)
+    by_pair: dict[tuple[int, int], QueueItem] = {}
+    keyed: list[QueueItem] = []
+    for s in Suggestion.objects.filter(run=run) if run else []:
+        facts = s.facts or {}
+        item = QueueItem(
+            kind=s.kind,
+            kind_label=labels[s.kind],
+            pair=s.pair,
+            reason=s.reason,
+            suggestion=s,
+            value=facts.get("value"),
+            chance=facts.get("chance"),
+            priority=float(facts.get("priority", facts.get("value", 0.0)) or 0.0),
+        )
+        if s.pair:
+            by_pair[s.pair] = item
+        else:
+            keyed.append(item)
+    for asked in introduction_requests(program=program):
+        pair = (asked.member_a, asked.member_b)
+        item = by_pair.get(pair)
+        if item is None or item.kind != "request":
+            # A request outranks the run's suggestion of the same pair: a member asked.
+            item = QueueItem(
+                kind="request",
+                kind_label=labels["request"],
+                pair=pair,
+                reason="",
+                value=REQUEST_VALUE,
+                chance=item.chance if item else None,
+                priority=REQUEST_VALUE,
+            )
+            by_pair[pair] = item
+        item.requests.append(asked)
+    for pair, decision in decisions.items():
+        item = by_pair.get(pair)
+        if item is None:
+            item = QueueItem(
+                kind=decision.kind,
+                kind_label=labels.get(decision.kind, decision.kind),
+                pair=pair,
+                reason="",
+            )
+            by_pair[pair] = item
+        item.decision = decision
+        item.state = _state(decision, later_rounds, today)
+    for item in by_pair.values():
+        if item.kind == "request" and not item.reason:
+            item.reason = _request_reason(item.requests)
+    # A pair only decided in an earlier round, and now open again (restored, or snoozed
+    # until a day now past) without a suggestion, has nothing to show as open.
+    items = [
+        i
+        for i in by_pair.values()
+        if not (i.state == "open" and i.suggestion is None and not i.requests)
+    ]
+    items.sort(key=lambda i: (-i.priority, i.pair or ()))
+    return items + keyed
+
+
+def _state(decision: PairDecision, later_rounds: list, today) -> str:
+    status = decision.status
+    if status in (PairDecision.Status.INTRODUCED, PairDecision.Status.FOLLOWED_UP):
+        if decision.tie_round_id:
+            return "formed"
+        if any(observed > decision.round.observed_on for observed in later_rounds):
+            return "not_formed"
+        return status
+    if status == PairDecision.Status.SNOOZED:
+        return "snoozed" if decision.snoozed_until and decision.snoozed_until > today else "open"
+    return status  # open (restored) or dismissed
+
+
+def _request_reason(requests: list[AskedIntroduction]) -> str:
+    parts = []
+    for r in requests:
+        who = "{requester}"
+        if r.source == "survey":
+            parts.append(f"{who} asked in the survey to be introduced.")
+        elif r.source == "member":
+            parts.append(f"{who} asked staff for this introduction.")
+        else:
+            parts.append("Staff entered this introduction.")
+    return " ".join(dict.fromkeys(parts))
+
+
+def _add_details(program: Program, round_: Round | None, items: list[QueueItem]) -> None:
+    ids = {m for i in items for m in _members_of(i)}
+    ids |= {r.requester for i in items for r in i.requests}
+    found = Member.objects.select_related("organisation").in_bulk(ids)
+    for item in items:
+        item.people = [found[m] for m in _members_of(item) if m in found]
+        if item.requests:
+            names = {r.requester: found[r.requester].name for r in item.requests}
+            item.reason = " ".join(
+                dict.fromkeys(
+                    _request_reason([r]).replace("{requester}", names[r.requester])
+                    for r in item.requests
+                )
+            )
+    events = defaultdict(list)
+    decided = [i.decision.pk for i in items if i.decision]
+    for event in PairDecisionEvent.objects.filter(decision_id__in=decided):
+        events[event.decision_id].append(event)
+    for item in items:
+        if item.decision:
+            item.history = events[item.decision.pk]
+    if round_ is not None:
+        _add_sketches(round_, [i for i in items if i.pair])
 
 
 def _add_sketches(round_: Round, items: list[QueueItem]) -> None:
-    pairs = [i for i in items if i.suggestion.pair]
-    people = {m for i in pairs for m in i.suggestion.pair}
+    people = {m for i in items for m in i.pair}
     neighbours: dict[int, set[int]] = defaultdict(set)
     # Only the ties touching the pairs, under the round's counting rule (the rule
     # round_graph_load applies), so each sketch shows what the metric run counted.
@@ -96,11 +286,6 @@ def _add_sketches(round_: Round, items: list[QueueItem]) -> None:
         if source != target:
             neighbours[source].add(target)
             neighbours[target].add(source)
-    for item in pairs:
-        a, b = item.suggestion.pair
+    for item in items:
+        a, b = item.pair
         item.sketch = pair_sketch(a, b, neighbours[a], neighbours[b])
-    key_players = [i for i in items if not i.suggestion.pair]
-    ids = {m for i in key_players for m in i.suggestion.member_ids}
-    found = Member.objects.in_bulk(ids)
-    for item in key_players:
-        item.players = [found[m] for m in item.suggestion.member_ids if m in found]

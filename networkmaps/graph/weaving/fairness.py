@@ -91,19 +91,26 @@ def fair_pick(
     divides: list[str],
     max_per_member: int = MAX_OPEN_PER_MEMBER,
     already: Counter[int] | None = None,
+    kinds: list[str] | None = None,
+    kind_caps: dict[str, int] | None = None,
 ) -> list[int]:
     """Positions in ``ranked`` (pairs, best first) of the fair queue of up to ``target``.
 
     ``already`` counts open suggestions members have outside this pick (e.g. requests),
-    which the K cap includes. Returned positions are in rank order.
+    which the K cap includes. ``kinds`` (per pair) and ``kind_caps`` keep each kind to at
+    most its share, so one plentiful kind cannot crowd out the rest. Returned positions
+    are in rank order.
     """
     load: Counter[int] = Counter(already or {})
+    kinds = kinds or [""] * len(ranked)
+    caps = Caps(kinds, kind_caps or {})
     chosen: list[int] = []
     for k, (a, b) in enumerate(ranked):
         if len(chosen) == target:
             break
-        if load[a] < max_per_member and load[b] < max_per_member:
+        if load[a] < max_per_member and load[b] < max_per_member and caps.room(k):
             chosen.append(k)
+            caps.add(k)
             load[a] += 1
             load[b] += 1
     dropped: set[int] = set()
@@ -116,12 +123,12 @@ def fair_pick(
             break
         # The group furthest outside its band is repaired first.
         worst = max(outside, key=lambda e: abs(e.suggested_share - e.eligible_share))
-        move = _swap(ranked, chosen, dropped, load, worst, groups, max_per_member)
+        move = _swap(ranked, chosen, dropped, load, worst, groups, max_per_member, caps)
         if move is None:
             outside.remove(worst)
             moved = False
             for other in sorted(outside, key=lambda e: -abs(e.suggested_share - e.eligible_share)):
-                if _swap(ranked, chosen, dropped, load, other, groups, max_per_member):
+                if _swap(ranked, chosen, dropped, load, other, groups, max_per_member, caps):
                     moved = True
                     break
             if not moved:
@@ -129,7 +136,28 @@ def fair_pick(
     return sorted(chosen)
 
 
-def _swap(ranked, chosen, dropped, load, worst: Exposure, groups, max_per_member) -> bool | None:
+class Caps:
+    """How many of each kind are chosen, against the kind's cap (no cap: unlimited)."""
+
+    def __init__(self, kinds: list[str], caps: dict[str, int]):
+        self.kinds, self.caps, self.count = kinds, caps, Counter()
+
+    def room(self, k: int, instead_of: int | None = None) -> bool:
+        kind = self.kinds[k]
+        if kind not in self.caps or (instead_of is not None and self.kinds[instead_of] == kind):
+            return True
+        return self.count[kind] < self.caps[kind]
+
+    def add(self, k: int) -> None:
+        self.count[self.kinds[k]] += 1
+
+    def remove(self, k: int) -> None:
+        self.count[self.kinds[k]] -= 1
+
+
+def _swap(
+    ranked, chosen, dropped, load, worst: Exposure, groups, max_per_member, caps: Caps
+) -> bool | None:
     values = groups.get(worst.dimension, {})
 
     def feeds(k: int) -> bool:
@@ -150,9 +178,12 @@ def _swap(ranked, chosen, dropped, load, worst: Exposure, groups, max_per_member
             room = Counter(load)
             room[a_out] -= 1
             room[b_out] -= 1
-            if room[a] < max_per_member and room[b] < max_per_member and (a != b):
+            fits = room[a] < max_per_member and room[b] < max_per_member
+            if fits and caps.room(k_in, instead_of=k_out):
                 chosen.remove(k_out)
                 chosen.append(k_in)
+                caps.remove(k_out)
+                caps.add(k_in)
                 dropped.add(k_out)
                 load[a_out] -= 1
                 load[b_out] -= 1

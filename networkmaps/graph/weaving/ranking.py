@@ -42,6 +42,7 @@ def rank_queue(
     divides: list[str],
     max_per_member: int = MAX_OPEN_PER_MEMBER,
     already: Counter[int] | None = None,
+    kind_caps: dict[str, int] | None = None,
 ) -> tuple[list[Suggestion], list[dict[str, Any]]]:
     """The queue in priority order (pairs, fairly picked, then key players) with value,
     chance and priority in each suggestion's facts; and the exposure audit of the pick."""
@@ -69,6 +70,8 @@ def rank_queue(
         divides=divides,
         max_per_member=max_per_member,
         already=already,
+        kinds=[r.suggestion.kind for r in ranked],
+        kind_caps=kind_caps,
     )
     out = [_with_numbers(ranked[k]) for k in picked]
     for s in suggestions:

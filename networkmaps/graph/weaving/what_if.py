@@ -108,9 +108,7 @@ def tie_effect(
             "ties_between": between if ci != cj else None,
         }
         out["joins_clusters"] = bool(ci != cj and between == 0)
-    out["e_i"] = {
-        name: _e_i_change(adj, codes, i, j) for name, codes in (groups or {}).items()
-    }
+    out["e_i"] = {name: _e_i_change(adj, codes, i, j) for name, codes in (groups or {}).items()}
     return out
 
 

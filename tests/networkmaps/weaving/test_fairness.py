@@ -75,6 +75,7 @@ def queue(graph, people, divides, *, k=3):
         groups=graph.groups,
         divides=divides,
         max_per_member=k,
+        kind_caps=dict(DEFAULT_LIMITS),
     )
     return pool, picked, audit
 
