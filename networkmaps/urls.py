@@ -5,8 +5,8 @@ from django.urls import path
 from networkmaps.exports import views as views_export
 from networkmaps.maps import views as views_map
 from networkmaps.runs import views as views_run
+from networkmaps.weaving import mixer_views as views_mixer
 from networkmaps.weaving import queue_views as views_queue
-from networkmaps.weaving import views as views_weaving
 
 app_name = "networkmaps"
 urlpatterns = [
@@ -23,7 +23,9 @@ urlpatterns = [
     path("programs/<slug:slug>/weaving/act/", views_queue.pair_act, name="weaving-act"),
     path("programs/<slug:slug>/weaving/what-if/", views_queue.what_if, name="weaving-what-if"),
     path("programs/<slug:slug>/weaving/ask/", views_queue.request_add, name="weaving-ask"),
-    path("programs/<slug:slug>/mixer/", views_weaving.mixer, name="mixer"),
+    path("programs/<slug:slug>/mixer/", views_mixer.mixer, name="mixer"),
+    path("programs/<slug:slug>/mixer/print/", views_mixer.mixer_print, name="mixer-print"),
+    path("programs/<slug:slug>/mixer/badges/", views_mixer.mixer_badges, name="mixer-badges"),
     path("programs/<slug:slug>/map/", views_map.map_detail, name="map"),
     path("programs/<slug:slug>/map/data/", views_map.map_data, name="map-data"),
     path("programs/<slug:slug>/posters/", views_map.posters_page, name="posters"),

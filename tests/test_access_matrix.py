@@ -98,6 +98,8 @@ URLS = {
     "networkmaps:weaving-what-if": "staff",
     "networkmaps:weaving-ask": "post_only",
     "networkmaps:mixer": "staff_facilitator",
+    "networkmaps:mixer-print": "staff_facilitator",
+    "networkmaps:mixer-badges": "staff_facilitator",
     "networkmaps:map": "staff_facilitator",
     "networkmaps:map-data": "staff_facilitator",
     "networkmaps:posters": "staff_facilitator",

@@ -1,4 +1,4 @@
-"""The weaving queue and its actions (staff), and the convening mixer (staff, facilitators)."""
+"""The weaving queue and its actions (staff). The convening mixer's pages are mixer_views.py."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,11 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from members.access import MAP_ROLES, STAFF, program_for_user
+from members.access import STAFF, program_for_user
 from networkmaps.models import Suggestion
 from networkmaps.weaving.decisions import pair_decision_record
-from networkmaps.weaving.forms import DecisionForm, MixerForm
-from networkmaps.weaving.mixer import convening_mix
+from networkmaps.weaving.forms import DecisionForm
 from networkmaps.weaving.queue import weaving_queue as queue_load
 
 
@@ -59,21 +58,4 @@ def suggestion_act(request, slug, suggestion_id):
 def _errors(form) -> str:
     return "; ".join(f"{field}: {' '.join(errs)}" for field, errs in form.errors.items()) or (
         "key-player sets are not introductions"
-    )
-
-
-@login_required
-def mixer(request, slug):
-    program = program_for_user(request, slug, roles=MAP_ROLES)
-    form = MixerForm(request.GET or None, program=program)
-    seating = None
-    if form.is_valid():
-        seating = convening_mix(
-            program=program,
-            attendee_ids=form.cleaned_data["attendee_ids"],
-            table_size=form.cleaned_data["table_size"],
-            viewer_role=request.program_role,
-        )
-    return render(
-        request, "networkmaps/mixer.html", {"program": program, "form": form, "seating": seating}
     )
