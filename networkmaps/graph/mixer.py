@@ -457,19 +457,17 @@ class _Seating:
         # a moves to tb (where b no longer sits), b to ta.
         change += (tie_count[a][tb] - ab >= 1) - (tie_count[a][ta] >= 1)
         change += (tie_count[b][ta] - ab >= 1) - (tie_count[b][tb] >= 1)
-        for p in self.tied[a] | self.tied[b]:
-            if p in (a, b):
-                continue
-            tp = self.table_of[p]
-            if tp != ta and tp != tb:
-                continue
-            old = tie_count[p][tp]
-            new = old
-            if p in self.tied[a]:
-                new += (tb == tp) - (ta == tp)
-            if p in self.tied[b]:
-                new += (ta == tp) - (tb == tp)
-            change += (new >= 1) - (old >= 1)
+        friends_a, friends_b = self.tied[a], self.tied[b]
+        if not (tie_count[a][ta] or tie_count[a][tb] or tie_count[b][ta] or tie_count[b][tb]):
+            return change  # neither has a friend at either table: nobody else is affected
+        for tp, leaving, arriving in ((ta, friends_a, friends_b), (tb, friends_b, friends_a)):
+            for p in self.members[tp]:
+                if p in (a, b):
+                    continue
+                delta = (p in arriving) - (p in leaving)
+                if delta:
+                    old = tie_count[p][tp]
+                    change += (old + delta >= 1) - (old >= 1)
         return change
 
     def swap(self, a: int, b: int) -> None:
