@@ -14,6 +14,7 @@ from members.models import ResponseStatus, Round
 from members.responses import ANSWERED, round_response_summary
 from networkmaps.graph import summary
 from networkmaps.graph.input import GraphInput, build_graphs
+from networkmaps.graph.metrics.cluster_identity import TOLERANCE, seeded_partition
 from networkmaps.graph.metrics.eigenvector_parts import eigenvector_largest_part
 from networkmaps.graph.metrics.network_stage import network_stage
 from networkmaps.graph.metrics.stability import stability_bands
@@ -23,7 +24,7 @@ from networkmaps.models import NodeMetric
 def add(*, run, data, merged, result, network: dict) -> None:
     """Amend one run's results in place (see the module docstring)."""
     round_ = run.round
-    _clusters_follow(round_, result)
+    _clusters_follow(round_, result, merged, network)
     answered_now = answered_ids(round_=round_)
     previous = round_.previous()
     if data.previous_ties is not None and previous is not None:
@@ -60,11 +61,11 @@ def answered_ids(*, round_: Round) -> frozenset[int] | None:
     return frozenset(m for m, s in statuses.items() if s == ANSWERED)
 
 
-def _clusters_follow(round_: Round, result) -> None:
+def _clusters_follow(round_: Round, result, merged, network: dict) -> None:
     """Number the run's communities from 1 (for people, everywhere), matching the round's
     current partition, or else the previous round's, so a cluster keeps its number (and
-    colour) across recomputes. igraph's Louvain cannot start from a given membership, so
-    identity comes from this matching alone."""
+    colour) across recomputes. The partition itself is refined from the previous one
+    (graph/metrics/cluster_identity.py) when that costs at most TOLERANCE of modularity."""
     previous = None
     for candidate in (round_, round_.previous()):
         if candidate is None:
@@ -78,11 +79,20 @@ def _clusters_follow(round_: Round, result) -> None:
             previous = {member: index + 1 for member, index in previous.items()}
         if previous:
             break
+    if previous:
+        seeded, modularity = seeded_partition(merged, previous, seed=0)
+        fresh = network.get("modularity")
+        if modularity is not None and (fresh is None or modularity >= fresh - TOLERANCE):
+            result.communities = seeded
+            network["modularity"] = modularity
+            network["communities"] = len(set(seeded.values()))
+            result.params["community_method"] = (
+                "leiden (igraph), modularity, started from the previous partition"
+            )
     mapping = summary.communities_match(result.communities, previous)
     result.communities = {m: mapping[c] for m, c in result.communities.items()}
-    for values in result.nodes.values():
-        if values.get("community") is not None:
-            values["community"] = mapping[values["community"]]
+    for member, values in result.nodes.items():
+        values["community"] = result.communities[member]
     result.params["community_numbering"] = (
         "from 1, matched to the previous partition (largest overlap)"
         if previous
