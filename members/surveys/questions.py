@@ -19,7 +19,7 @@ from members.models.surveys import SurveyQuestion
 Kind = SurveyQuestion.Kind
 
 AGREE = ["Strongly disagree", "Disagree", "Neither", "Agree", "Strongly agree"]
-AMOUNT = ["Not at all", "A little", "Somewhat", "Quite a lot", "A great deal"]
+AMOUNT = ["Not at all", "A little", "Some", "Quite a lot", "A great deal"]
 YES_NO = ["No", "Yes"]
 
 PARTNER_SOURCE = (

@@ -17,6 +17,9 @@ from members.surveys.forms import ratings_from_post
 
 # The member's survey. Every view gets its invitation from the signed link in the URL.
 
+# Strength labels short enough to stay whole under five buttons on a 390 px phone.
+SHORT = {1: "Barely", 2: "A little", 3: "Fairly", 4: "Well", 5: "Very well"}
+
 
 def survey_link(view):
     """Resolve the personal link; an altered link or a closed survey gets a page saying so."""
@@ -62,8 +65,8 @@ def _answer_context(request, invitation, **extra) -> dict:
             or questions.member_questions(survey=survey)
         ),
         "types": _types_worded(survey),
-        "strengths": [(v, text.split(" — ")[0], text) for v, text in drafts.STRENGTHS],
-        "strengths_short": [(v, text.split(" — ")[0]) for v, text in drafts.STRENGTHS],
+        "strengths": [(v, SHORT[v], text) for v, text in drafts.STRENGTHS],
+        "strengths_short": [(v, SHORT[v]) for v, _ in drafts.STRENGTHS],
         **extra,
     }
 
@@ -94,6 +97,8 @@ def _cards(invitation, people, entries) -> list[dict]:
                 "person": person,
                 "entry": entry,
                 "quality": [(q, scale, quality.get(q.key)) for q, scale in tie_questions],
+                # The help text (and its source) once, on the first card, not on every one.
+                "show_help": not cards,
             }
         )
     return cards
