@@ -1,10 +1,14 @@
 """Inserting new tie rows, already validated: one PostgreSQL COPY (the fast path for
-imports and the demo seed) or bulk_create (where each new tie's id is needed)."""
+imports and the demo seed) or bulk_create (where each new tie's id is needed).
+
+`rows_copy` is the same COPY for any model's rows: the one COPY helper of the project
+(a metric run stores its NodeMetric rows through it)."""
 
 from __future__ import annotations
 
 import io
 import itertools
+import json
 from collections.abc import Iterable, Sequence
 
 from django.db import connection
@@ -64,6 +68,41 @@ def ties_copy(
         )
     )
     buffer.seek(0)
-    table = connection.ops.quote_name(Relationship._meta.db_table)
+    _copy(Relationship._meta.db_table, columns, buffer)
+
+
+def rows_copy(model, names: Sequence[str], rows: Iterable[Sequence]) -> None:
+    """Any model's new rows as one PostgreSQL COPY (the metric run's NodeMetric rows):
+    `names` are field names, each row their values in that order. None is NULL, a dict or
+    list is JSON, a bool is t/f; text is escaped for COPY's text format."""
+    columns = ", ".join(
+        connection.ops.quote_name(model._meta.get_field(name).column) for name in names
+    )
+    buffer = io.StringIO()
+    buffer.writelines("\t".join(map(_copy_text, row)) + "\n" for row in rows)
+    buffer.seek(0)
+    _copy(model._meta.db_table, columns, buffer)
+
+
+def _copy_text(value) -> str:
+    if value is None:
+        return _NULL
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return float.__repr__(value)  # numpy's float64 too, without its "np.float64(...)"
+    if isinstance(value, dict | list):
+        value = json.dumps(value, separators=(",", ":"))
+    return str(value).translate(_COPY_ESCAPES)
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy(table: str, columns: str, buffer: io.StringIO) -> None:
     with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", buffer)
+        cursor.cursor.copy_expert(
+            f"COPY {connection.ops.quote_name(table)} ({columns}) FROM STDIN", buffer
+        )

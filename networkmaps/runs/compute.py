@@ -16,8 +16,9 @@ from django.db.models import F
 from django.utils import timezone
 from scipy.sparse.csgraph import connected_components
 
-from members.models import Round
+from members.models import Member, Round
 from members.round_graph import round_graph_load
+from members.ties.copy import rows_copy
 from networkmaps.graph import summary
 from networkmaps.graph.input import build_graphs
 from networkmaps.graph.layout import compute_layout
@@ -292,6 +293,7 @@ def _complete(run, data, merged, result, plan, fingerprint, timings, started) ->
     finished = _store(run, result, network, labels, positions, suggestions, fingerprint, timings)
     timings["store"] = time.perf_counter() - stored_at
     if finished:
+        _analyze_after_large_store(len(result.nodes))
         decision_outcomes_update(round_=run.round)
     MetricRun.objects.filter(pk=run.pk).update(
         timings=timings | {"total": time.perf_counter() - started}
@@ -308,13 +310,7 @@ def _store(run, result, network, labels, positions, suggestions, fingerprint, ti
         locked = MetricRun.objects.select_for_update().get(pk=run.pk)
         if locked.status != MetricRun.Status.RUNNING:
             return False  # Another worker got there first: leave its run alone.
-        NodeMetric.objects.bulk_create(
-            (
-                _node_metric(run.pk, member, values, positions.get(member))
-                for member, values in result.nodes.items()
-            ),
-            batch_size=5000,
-        )
+        _node_metrics_store(run.pk, result.nodes, positions)
         Suggestion.objects.bulk_create(_suggestion_rows(run, suggestions), batch_size=2000)
         NetworkMetric.objects.bulk_create(
             NetworkMetric(run_id=run.pk, name=name, value=_number(value))
@@ -337,6 +333,54 @@ def _store(run, result, network, labels, positions, suggestions, fingerprint, ti
             finished_at=timezone.now(),
         )
     return True
+
+
+# Above this many rows a store is followed by ANALYZE: a 100k-member table without fresh
+# statistics got plans that spilled to disk.
+ANALYZE_AFTER_ROWS = 20_000
+NODE_METRIC_COPY_FIELDS = ("run", "member", "brokerage", "x", "y")
+
+
+def _node_metrics_store(run_id: int, nodes: dict, positions: dict) -> None:
+    """Every member's NodeMetric row: one COPY on PostgreSQL (members/ties/copy.py, the
+    one COPY helper), bulk_create elsewhere."""
+    if connection.vendor != "postgresql":
+        NodeMetric.objects.bulk_create(
+            (
+                _node_metric(run_id, member, values, positions.get(member))
+                for member, values in nodes.items()
+            ),
+            batch_size=5000,
+        )
+        return
+    rows_copy(
+        NodeMetric,
+        (*NODE_METRIC_COPY_FIELDS, *NODE_FIELDS),
+        (
+            (
+                run_id,
+                member,
+                {k: v for k, v in values.items() if k.startswith("brokerage_")},
+                *(positions.get(member) or (None, None)),
+                *(_column(name, values[name]) for name in NODE_FIELDS),
+            )
+            for member, values in nodes.items()
+        ),
+    )
+
+
+def _column(name: str, value):
+    value = _number(value)
+    return int(value) if value is not None and name in INTEGER_NODE_FIELDS else value
+
+
+def _analyze_after_large_store(rows: int) -> None:
+    """Fresh planner statistics for the tables a large run just filled."""
+    if connection.vendor != "postgresql" or rows < ANALYZE_AFTER_ROWS:
+        return
+    with connection.cursor() as cursor:
+        for model in (NodeMetric, Member):
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def _previous_positions(round_: Round) -> dict[int, tuple[float, float]] | None:
@@ -459,6 +503,13 @@ NODE_FIELDS = (
     "core_number",
     "community",
     "reach_two_steps",
+)
+
+
+INTEGER_NODE_FIELDS = frozenset(
+    name
+    for name in NODE_FIELDS
+    if NodeMetric._meta.get_field(name).get_internal_type().endswith("IntegerField")
 )
 
 

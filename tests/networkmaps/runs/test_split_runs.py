@@ -150,3 +150,23 @@ def test_exact_or_estimated_follows_the_budget_and_the_workers():
     assert four.blocks >= 8
     small = split.path_plan(n=10_000, pairs=50_000)
     assert small.pivots is None and not small.split and small.key == "exact"
+
+
+def test_node_metric_rows_store_every_value_as_given(demo_program):
+    """On PostgreSQL the rows go through the one COPY helper (members/ties/copy.py)."""
+    run = services.metric_run_request(program=demo_program, round_=demo_program.current_round())
+    run = compute.metric_run_execute(run_id=run.pk)
+    first, second = run.node_metrics.order_by("member_id").values_list("member_id", flat=True)[:2]
+    run.node_metrics.all().delete()
+    values = dict.fromkeys(compute.NODE_FIELDS, 0.25) | {"degree": 3, "core_number": 2.0}
+    tricky = {"brokerage_cohort": 'liaison\t"x"\\n', "brokerage_cohort_count": 7}
+    nodes = {
+        first: values | {"constraint": float("nan"), "effective_size": None} | tricky,
+        second: values | {"betweenness": 1e-300, "brokerage_sector": None},
+    }
+    compute._node_metrics_store(run.pk, nodes, {first: (1.5, -2.25)})
+    a, b = run.node_metrics.order_by("member_id")
+    assert (a.member_id, a.degree, a.core_number, a.x, a.y) == (first, 3, 2, 1.5, -2.25)
+    assert a.constraint is None and a.effective_size is None and a.pagerank == 0.25
+    assert a.brokerage == tricky
+    assert b.betweenness == 1e-300 and b.x is None and b.brokerage == {"brokerage_sector": None}
