@@ -43,6 +43,7 @@ class Seat:
     organisation: str
     sector: str
     guest: bool = False
+    coded: bool = False  # `name` is their event code: the rule hides their name
     poster_code: str = ""  # their code on this round's anonymised posters, for badges
 
     @property
@@ -183,7 +184,7 @@ def _seats(rows, guests, guest_keys, *, viewer_role, program, round_, title, dat
         if hidden[i]:
             # A hidden person's employer would name them at a small convening: it goes too,
             # and so does their poster code, which would join this plan to the posters.
-            seats[pk] = Seat(pk, codes[pk], organisation="", sector=sector or "")
+            seats[pk] = Seat(pk, codes[pk], organisation="", sector=sector or "", coded=True)
         else:
             seats[pk] = Seat(pk, name, org or "", sector or "", poster_code=posters[i])
     for key, guest in zip(guest_keys, guests, strict=True):
@@ -197,5 +198,6 @@ def _door_list(seats: dict[int, Seat], seatings) -> list[tuple[Seat, list[int]]]
         for number, table in enumerate(tables, start=1):
             for key in table:
                 where[key].append(number)
-    people = sorted(seats.values(), key=lambda s: (s.name.casefold(), s.name, s.key))
+    # Names first, then codes: a door keeper looks a name up where names are.
+    people = sorted(seats.values(), key=lambda s: (s.coded, s.name.casefold(), s.name, s.key))
     return [(seat, where[seat.key]) for seat in people]
