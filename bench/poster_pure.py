@@ -31,9 +31,12 @@ from networkmaps.graph.poster import (  # noqa: E402
     PlacedNode,
     PosterNode,
     PosterSpec,
+    overlapping_pairs,
     place_labels,
+    poster_discs,
     render_pdf,
     render_svg,
+    typography,
 )
 
 # Label placement for 10k nodes, once a unit-test assertion; on a busy 2-core machine.
@@ -134,9 +137,14 @@ def poster_spec(n: int, paper: str) -> PosterSpec:
 
 def bench_posters(sizes: list[int], paper: str) -> None:
     print(f"poster ({paper}, edges = 5 × nodes)")
+    floors = typography(paper)
+    print(
+        f"smallest sizes allowed: names {floors.name_pt:.1f} pt, index and grid "
+        f"{floors.index_pt:.1f} pt, title {floors.title_pt:.0f} pt"
+    )
     print(
         f"{'nodes':>7} {'edges':>7} {'SVG s':>7} {'SVG bytes':>11} {'PDF s':>7} "
-        f"{'PDF bytes':>11} {'pages':>5}"
+        f"{'PDF bytes':>11} {'pages':>5} {'labelled':>9} {'overlaps':>9}"
     )
     for n in sizes:
         spec = poster_spec(n, paper)
@@ -147,9 +155,11 @@ def bench_posters(sizes: list[int], paper: str) -> None:
         pdf = render_pdf(spec)
         pdf_s = time.perf_counter() - started
         pages = pdf.count(b"/Type /Page\n") or pdf.count(b"/Type /Page ")
+        labelled = svg.count('class="label"')
+        overlaps = len(overlapping_pairs(poster_discs(spec)))
         print(
             f"{n:>7} {len(spec.edges):>7} {svg_s:>7.2f} {len(svg):>11,} {pdf_s:>7.2f} "
-            f"{len(pdf):>11,} {pages:>5}"
+            f"{len(pdf):>11,} {pages:>5} {labelled:>9} {overlaps:>9}"
         )
 
 
