@@ -212,14 +212,23 @@ def grouping_categories(snapshot: Snapshot, key: str, *, anonymised: bool):
 
 
 def member_labels(
-    snapshot: Snapshot, *, viewer_role: str | None, anonymised: bool
+    snapshot: Snapshot,
+    *,
+    viewer_role: str | None,
+    anonymised: bool,
+    viewer_member_id: int | None = None,
 ) -> tuple[list[str], list[bool]]:
     """Each member's label for this viewer, and whether it hides them: the name where the
     visibility rule allows it, else a code drawn fresh for this render (all codes when
     anonymised)."""
     if anonymised:
         return anonymous_codes(len(snapshot)), [True] * len(snapshot)
-    hidden = hidden_from(viewer_role=viewer_role, visibilities=snapshot.visibilities)
+    hidden = hidden_from(
+        viewer_role=viewer_role,
+        visibilities=snapshot.visibilities,
+        ids=snapshot.member_ids,
+        viewer_member_id=viewer_member_id,
+    )
     return names_shown(names=snapshot.names, hidden=hidden), hidden
 
 
@@ -253,12 +262,14 @@ def map_data(
     compare_round_id: int | None = None,
     anonymised: bool = False,
     viewer_role: str | None,
+    viewer_member_id: int | None = None,
 ) -> dict:
     """The whole network of one round for the map page, as compact column lists.
 
     `nodes` are rows (row i of every list is one member); `edges` refer to rows and carry
     one entry per pair and relationship type. With `compare_round_id` (an earlier round),
-    `edges.new` marks the pairs that were not tied in that round. Never holds an email, nor
+    `edges.new` marks the pairs that were not tied in that round and `lost` lists the pairs
+    (rows) tied then but not now. Never holds an email, nor
     a name, title or member id `viewer_role` may not see (`nodes.id` is None on those rows);
     anonymised, it holds no name, organisation or member id at all.
     """
@@ -284,9 +295,12 @@ def map_data(
         "type": [type_row[t] for _, _, t in pairs],
         "strength": [ties[key] for key in pairs],
     }
+    lost: list[tuple[int, int]] = []
     if compare is not None:
         before = {(a, b) for a, b, _ in round_ties(round_=compare, member_ids=snapshot.member_ids)}
         edges["new"] = [int((a, b) not in before) for a, b, _ in pairs]
+        # Pairs tied then and not now, between members on this map (issue 16).
+        lost = sorted(before - {(a, b) for a, b, _ in pairs})
 
     groups = {}
     for key in GROUPINGS:
@@ -304,7 +318,9 @@ def map_data(
         for i, names in enumerate(snapshot.cohorts)
         if len(names) > 1
     }
-    labels, hidden = member_labels(snapshot, viewer_role=viewer_role, anonymised=anonymised)
+    labels, hidden = member_labels(
+        snapshot, viewer_role=viewer_role, anonymised=anonymised, viewer_member_id=viewer_member_id
+    )
     nodes: dict[str, object] = {
         "label": labels,
         "x": [round(v, 1) for v in snapshot.x],
@@ -335,4 +351,5 @@ def map_data(
         ],
         "nodes": nodes,
         "edges": edges,
+        "lost": {"source": [a for a, _ in lost], "target": [b for _, b in lost]},
     }

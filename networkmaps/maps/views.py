@@ -17,9 +17,18 @@ from networkmaps.maps.names import member_poster_code
 from networkmaps.models import Poster
 
 
+def _map_program(request, slug):
+    """Staff and facilitators open the whole-network map; members too where the program
+    lets them (issue 16), seeing names only where the one visibility rule allows."""
+    program = program_for_user(request, slug)
+    if request.program_role not in MAP_ROLES and not program.members_see_map:
+        raise Http404("No such program.")
+    return program
+
+
 @login_required
 def map_detail(request, slug):
-    program = program_for_user(request, slug, roles=MAP_ROLES)
+    program = _map_program(request, slug)
     return render(
         request,
         "networkmaps/map.html",
@@ -30,7 +39,7 @@ def map_detail(request, slug):
 @login_required
 @gzip_page
 def map_data(request, slug):
-    program = program_for_user(request, slug, roles=MAP_ROLES)
+    program = _map_program(request, slug)
     anonymised = request.GET.get("anonymised") == "1"
     try:
         data = maps.map_data(
@@ -39,6 +48,7 @@ def map_data(request, slug):
             compare_round_id=_number(request.GET.get("compare")),
             anonymised=anonymised,
             viewer_role=request.program_role,
+            viewer_member_id=_own_member_id(request, program),
         )
     except maps.MapUnavailable as exc:
         return JsonResponse({"error": str(exc)})
@@ -50,6 +60,13 @@ def map_data(request, slug):
         details={"round": data["round"]["id"], "anonymised": anonymised},
     )
     return JsonResponse(data)
+
+
+def _own_member_id(request, program) -> int | None:
+    """A member sees their own name on the map whatever they chose for others."""
+    if request.program_role in MAP_ROLES:
+        return None
+    return program.members.filter(user=request.user).values_list("pk", flat=True).first()
 
 
 def _number(value: str | None) -> int | None:

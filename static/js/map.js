@@ -12,6 +12,9 @@
   const EDGE = "#B8C0CA";
   const EDGE_OLD = "#D5DAE0";
   const EDGE_NEW = "#D55E00"; // vermillion: stands out against the light edges
+  const EDGE_LOST = "#0072B2"; // blue, dashed: ties of the compared round that are gone now
+  const TAP_RADIUS = 24; // CSS px around a tap in which the nearest member is picked
+  const LABEL_INK = "#1D2433";
   const SVG_NS = "http://www.w3.org/2000/svg";
 
   const config = JSON.parse(document.getElementById("map-config").textContent);
@@ -25,6 +28,8 @@
     compare: $("map-compare"), anonymised: $("map-anonymised"), colour: $("map-colour"),
     size: $("map-size"), types: $("map-types"), strength: $("map-strength"), reset: $("map-reset"),
     ego: $("map-ego"), egoRows: $("map-ego-rows"), egoTitle: $("map-ego-title"),
+    lost: $("map-lost"), drawerToggle: $("map-drawer-toggle"), drawerClose: $("map-drawer-close"),
+    copyLink: $("map-copy-link"),
   };
 
   const state = {
@@ -39,6 +44,11 @@
     focus: null, // row of the focused member
     ego: null, // Map row → steps away
     loadToken: 0,
+    lost: [], // [[row a, row b], ...]: ties of the compared round that are gone now
+    labelBoxes: [], // label rectangles drawn in the current frame (collision avoidance)
+    drawnLabels: new Set(), // nodes whose label the current frame shows
+    pending: new URLSearchParams(window.location.search), // the view asked for in the URL
+    picked: null, // the row the last click or tap chose
   };
 
   // What tests and benchmarks read (see tests/test_map_browser.py).
@@ -63,6 +73,19 @@
     focusRow: (row) => focusRow(row),
     focusedRows: () => (state.ego ? [...state.ego.keys()] : null),
     snapshotPng: () => snapshotCanvas().toDataURL("image/png"),
+    // Where a member is drawn, in CSS pixels of the page (for tap tests).
+    pagePointOf: (row) => {
+      const p = state.renderer.graphToViewport(state.graph.getNodeAttributes(String(row)));
+      const box = els.canvas.getBoundingClientRect();
+      return { x: box.left + p.x, y: box.top + p.y, inView: p.x >= 0 && p.y >= 0 && p.x <= box.width && p.y <= box.height };
+    },
+    picked: () => state.picked,
+    clearFocus: () => clearFocus(),
+    cameraMoving: () => (state.renderer ? state.renderer.getCamera().isAnimated() : false),
+    lostCount: () => countShown().lost,
+    drawnLabels: () => [...state.drawnLabels].map(Number),
+    labelBoxes: () => state.labelBoxes.map((b) => [...b]),
+    viewUrl: () => window.location.href,
     buildSvg: () => new XMLSerializer().serializeToString(buildSvg()),
   };
   window.netleadMap = api;
@@ -71,6 +94,7 @@
 
   async function load() {
     const token = ++state.loadToken;
+    applyUrlBefore();
     const params = new URLSearchParams({ round: els.round.value });
     if (els.compare.value) params.set("compare", els.compare.value);
     if (els.anonymised.checked) params.set("anonymised", "1");
@@ -91,12 +115,15 @@
     }
     if (token !== state.loadToken) return; // a newer request is on its way
     if (data.error) {
+      state.pending = null;
       api.error = data.error;
       setStatus(data.error);
       return;
     }
     const fetched = performance.now();
     build(data);
+    applyUrlAfter();
+    saveView();
     const built = performance.now();
     // The first frame is drawn by the time the next animation frame starts.
     requestAnimationFrame(() => {
@@ -145,6 +172,8 @@
     state.edgeShown = new Uint8Array(rows.length).fill(1);
     state.nodeShown = new Uint8Array(n).fill(1);
     state.graph = graph;
+    const lost = data.lost || { source: [], target: [] };
+    state.lost = lost.source.map((a, k) => [a, lost.target[k]]);
 
     fillFilters(data);
     // Style and visibility are set before sigma indexes the graph, so it does so once.
@@ -159,9 +188,12 @@
       labelFont: "DejaVu Sans, Verdana, sans-serif",
       labelSize: 12,
       labelWeight: "500",
-      labelDensity: n > 2000 ? 0.35 : 0.6,
-      labelGridCellSize: 80,
-      labelRenderedSizeThreshold: n > 2000 ? 7 : 5,
+      // Sigma offers a few labels per grid cell, more as the view zooms in (all of them
+      // when close); drawLabel then leaves out any label that would overlap one drawn.
+      labelDensity: n > 2000 ? 0.5 : 1,
+      labelGridCellSize: 60,
+      labelRenderedSizeThreshold: n > 2000 ? 7 : 4,
+      defaultDrawNodeLabel: drawLabel,
       defaultEdgeColor: EDGE,
       // Big maps draw ties as hairlines (a fraction of the pixels of sigma's quads, which
       // matters on weak or software GPUs) and drop ties and labels while the view moves.
@@ -174,9 +206,14 @@
       minCameraRatio: 0.02,
       maxCameraRatio: 3,
     });
+    state.renderer.on("beforeRender", () => { state.labelBoxes = []; state.drawnLabels = new Set(); });
+    state.renderer.on("afterRender", drawLost);
     state.renderer.on("enterNode", ({ node }) => showCard(Number(node)));
     state.renderer.on("leaveNode", () => hideCard());
-    state.renderer.on("clickNode", ({ node }) => focusRow(Number(node)));
+    // A click or tap picks the member drawn nearest to it (within a finger's width), not
+    // whichever disc happens to be on top or the one the finger barely missed.
+    state.renderer.on("clickNode", ({ event }) => pickAt(event));
+    state.renderer.on("clickStage", ({ event }) => pickAt(event));
     renderLegend();
     announce();
   }
@@ -223,6 +260,7 @@
     styleNodes();
     state.renderer.refresh();
     renderLegend();
+    saveView();
   }
 
   // Colour by the chosen grouping, area by the chosen metric (radius grows with its root).
@@ -249,12 +287,23 @@
     return new Set([...els.types.querySelectorAll("input:checked")].map((box) => Number(box.value)));
   }
 
-  function applyFilters() {
+  function applyFilters({ fit = true } = {}) {
     computeVisibility();
     state.renderer.refresh({ skipIndexation: true });
     if (state.focus !== null) renderEgoTable();
     renderLegend();
     announce();
+    if (fit) fitShown();
+    saveView();
+  }
+
+  // Zoom to what is shown: the focused network, else the members the filters keep.
+  function fitShown() {
+    if (state.focus !== null) { fitCamera([...state.ego.keys()]); return; }
+    const rows = [];
+    for (let i = 0; i < state.n; i++) if (state.nodeShown[i]) rows.push(i);
+    if (rows.length === state.n || !rows.length) state.renderer.getCamera().animatedReset({ duration: 300 });
+    else fitCamera(rows);
   }
 
   // Who passes the cohort/sector/region filters, and which ties pass type and strength.
@@ -327,7 +376,9 @@
     let nodes = 0;
     let edges = 0;
     let fresh = 0;
-    if (!state.graph) return { nodes, edges, fresh };
+    let lost = 0;
+    if (!state.graph) return { nodes, edges, fresh, lost };
+    for (const [a, b] of state.lost) if (lostShown(a, b)) lost++;
     for (let i = 0; i < state.n; i++) if (state.nodeShown[i] && (!state.ego || state.ego.has(i))) nodes++;
     state.graph.forEachEdge((edge, attrs, a, b) => {
       if (!state.edgeShown[attrs.k]) return;
@@ -335,7 +386,63 @@
       edges++;
       fresh += state.edgeNew[attrs.k];
     });
-    return { nodes, edges, fresh };
+    return { nodes, edges, fresh, lost };
+  }
+
+  // A lost tie is drawn when both its members are (filters and focus applied).
+  function lostShown(a, b) {
+    if (!state.nodeShown[a] || !state.nodeShown[b]) return false;
+    return !state.ego || (state.ego.has(a) && state.ego.has(b));
+  }
+
+  // Sigma has no dashed ties: lost ones are drawn on a canvas of their own over the map.
+  function drawLost() {
+    const canvas = els.lost;
+    const { width, height } = state.renderer.getDimensions();
+    const scale = window.devicePixelRatio || 1;
+    if (canvas.width !== Math.round(width * scale) || canvas.height !== Math.round(height * scale)) {
+      canvas.width = Math.round(width * scale);
+      canvas.height = Math.round(height * scale);
+    }
+    const ctx = canvas.getContext("2d");
+    ctx.setTransform(scale, 0, 0, scale, 0, 0);
+    ctx.clearRect(0, 0, width, height);
+    if (!state.data.compare || !state.lost.length) return;
+    ctx.strokeStyle = EDGE_LOST;
+    ctx.lineWidth = 1.6;
+    ctx.setLineDash([5, 4]);
+    ctx.beginPath();
+    for (const [a, b] of state.lost) {
+      if (!lostShown(a, b)) continue;
+      const pa = state.renderer.graphToViewport(state.graph.getNodeAttributes(String(a)));
+      const pb = state.renderer.graphToViewport(state.graph.getNodeAttributes(String(b)));
+      ctx.moveTo(pa.x, pa.y);
+      ctx.lineTo(pb.x, pb.y);
+    }
+    ctx.stroke();
+  }
+
+  // Labels: one per node that sigma offers, unless it would overlap a label already drawn
+  // in this frame (the focused member's and its network's labels are offered first).
+  function drawLabel(context, data, settings) {
+    if (!data.label) return;
+    const size = settings.labelSize;
+    context.font = `${settings.labelWeight} ${size}px ${settings.labelFont}`;
+    const width = context.measureText(data.label).width;
+    const x = data.x + data.size + 3;
+    const y = data.y + size / 3;
+    const box = [x - 2, y - size, x + width + 2, y + 4];
+    const focused = data.key === String(state.focus);
+    for (const b of focused ? [] : state.labelBoxes) {
+      if (box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3]) return;
+    }
+    state.labelBoxes.push(box);
+    state.drawnLabels.add(data.key);
+    context.lineWidth = 3;
+    context.strokeStyle = "rgba(255, 255, 255, 0.85)";
+    context.strokeText(data.label, x, y);
+    context.fillStyle = LABEL_INK;
+    context.fillText(data.label, x, y);
   }
 
   // --- legend and announcements ----------------------------------------------------------
@@ -364,7 +471,9 @@
     if (data.compare || state.ego) {
       const lines = document.createElement("ul");
       if (data.compare) {
-        lines.append(legendRow(EDGE_NEW, `Tie new since ${data.compare.name}`, "line"));
+        const { fresh, lost } = countShown();
+        lines.append(legendRow(EDGE_NEW, `Tie new since ${data.compare.name} (${fresh.toLocaleString()})`, "line"));
+        lines.append(legendRow(EDGE_LOST, `Tie in ${data.compare.name}, gone now — dashed (${lost.toLocaleString()})`, "dash"));
         lines.append(legendRow(EDGE_OLD, `Tie already in ${data.compare.name}`, "line"));
       }
       if (state.ego) lines.append(legendRow(FADED, "Outside the focused network", "dot"));
@@ -401,18 +510,21 @@
   function legendRow(colour, text, kind) {
     const li = document.createElement("li");
     const swatch = document.createElement("span");
-    swatch.className = kind === "line" ? "map-swatch map-swatch-line" : "map-swatch";
-    swatch.style.background = colour;
+    swatch.className = kind === "line" || kind === "dash" ? `map-swatch map-swatch-${kind === "dash" ? "dash" : "line"}` : "map-swatch";
+    if (kind === "dash") swatch.style.borderTopColor = colour;
+    else swatch.style.background = colour;
     swatch.setAttribute("aria-hidden", "true");
     li.append(swatch, document.createTextNode(text));
     return li;
   }
 
   function announce() {
-    const { nodes, edges, fresh } = countShown();
+    const { nodes, edges, fresh, lost } = countShown();
     const data = state.data;
     let text = `${data.round.name}: showing ${nodes.toLocaleString()} of ${state.n.toLocaleString()} members and ${edges.toLocaleString()} ties`;
-    if (data.compare) text += `, ${fresh.toLocaleString()} of them new since ${data.compare.name}`;
+    if (data.compare) {
+      text += `, ${fresh.toLocaleString()} of them new since ${data.compare.name}; ${lost.toLocaleString()} ${lost === 1 ? "tie" : "ties"} of ${data.compare.name} gone (dashed)`;
+    }
     if (state.focus !== null) {
       text += ` in ${data.nodes.label[state.focus]}’s ${els.steps.value === "2" ? "two-step" : "direct"} network`;
     }
@@ -519,6 +631,7 @@
       return;
     }
     state.focus = i;
+    if (document.body.classList.contains("map-drawer-open")) drawer(false);
     computeEgo();
     els.focusBox.hidden = false;
     els.focusName.textContent = state.data.nodes.label[i];
@@ -527,6 +640,7 @@
     renderLegend();
     renderEgoTable();
     announce();
+    saveView();
   }
 
   function computeEgo() {
@@ -557,9 +671,10 @@
     els.ego.hidden = true;
     if (quiet) return;
     state.renderer.refresh({ skipIndexation: true });
-    state.renderer.getCamera().animatedReset({ duration: 300 });
+    fitShown();
     renderLegend();
     announce();
+    saveView();
   }
 
   function fitCamera(rows) {
@@ -629,7 +744,8 @@
       if (child.tagName === "UL") {
         for (const li of child.children) {
           const swatch = li.querySelector(".map-swatch");
-          raw.push({ text: li.textContent, colour: swatch.style.background, kind: swatch.classList.contains("map-swatch-line") ? "line" : "dot" });
+          const kind = swatch.classList.contains("map-swatch-dash") ? "dash" : swatch.classList.contains("map-swatch-line") ? "line" : "dot";
+          raw.push({ text: li.textContent, colour: kind === "dash" ? swatch.style.borderTopColor : swatch.style.background, kind });
         }
       } else {
         raw.push({ text: child.textContent, bold: child.classList.contains("map-legend-title") });
@@ -669,8 +785,9 @@
     ctx.fillStyle = "#FFFFFF";
     ctx.fillRect(0, 0, out.width, out.height);
     const layers = renderer.getCanvases();
-    for (const name of ["edges", "nodes", "edgeLabels", "labels", "hovers", "hoverNodes"]) {
-      if (layers[name]) ctx.drawImage(layers[name], 0, 0, Math.round(width * scale), Math.round(height * scale));
+    for (const name of ["edges", "lost", "nodes", "edgeLabels", "labels", "hovers", "hoverNodes"]) {
+      const layer = name === "lost" ? els.lost : layers[name];
+      if (layer) ctx.drawImage(layer, 0, 0, Math.round(width * scale), Math.round(height * scale));
     }
     ctx.scale(scale, scale);
     ctx.fillStyle = "#DDE2EA";
@@ -680,7 +797,8 @@
     for (const line of lines) {
       if (line.colour) {
         ctx.fillStyle = line.colour;
-        if (line.kind === "line") ctx.fillRect(x, y - 5, 14, 3);
+        if (line.kind === "dash") { ctx.fillRect(x, y - 5, 5, 3); ctx.fillRect(x + 8, y - 5, 6, 3); }
+        else if (line.kind === "line") ctx.fillRect(x, y - 5, 14, 3);
         else { ctx.beginPath(); ctx.arc(x + 6, y - 4, 5, 0, 2 * Math.PI); ctx.fill(); }
       }
       ctx.font = line.bold ? `bold ${PANEL_FONT}` : PANEL_FONT;
@@ -727,9 +845,19 @@
         "stroke-width": r(Math.max(0.5, renderer.scaleSize(d.size || 1) * 0.6)),
       });
     });
+    if (state.data.compare) {
+      const lost = add(map, "g", { stroke: EDGE_LOST, "stroke-width": 1.6, "stroke-dasharray": "5 4" });
+      for (const [a, b] of state.lost) {
+        if (!lostShown(a, b)) continue;
+        const pa = renderer.graphToViewport(graph.getNodeAttributes(String(a)));
+        const pb = renderer.graphToViewport(graph.getNodeAttributes(String(b)));
+        if (!inView(pa) && !inView(pb)) continue;
+        add(lost, "line", { x1: r(pa.x), y1: r(pa.y), x2: r(pb.x), y2: r(pb.y) });
+      }
+    }
     const nodes = add(map, "g", { stroke: "#FFFFFF", "stroke-width": 0.5 });
     const labels = add(map, "g", { "font-size": 12, fill: "#1D2433" });
-    const shownLabels = renderer.displayedNodeLabels || new Set();
+    const shownLabels = state.drawnLabels;
     const order = graph.nodes().map((node) => [node, renderer.getNodeDisplayData(node)])
       .filter(([, d]) => d && !d.hidden)
       .sort((p, q) => (p[1].zIndex || 0) - (q[1].zIndex || 0));
@@ -738,7 +866,7 @@
       if (!inView(p)) continue;
       const radius = renderer.scaleSize(d.size);
       add(nodes, "circle", { cx: r(p.x), cy: r(p.y), r: r(radius), fill: d.color });
-      if (d.label && (shownLabels.has(node) || d.forceLabel)) {
+      if (d.label && shownLabels.has(node)) {
         add(labels, "text", { x: r(p.x + radius + 3), y: r(p.y + 4) }, d.label);
       }
     }
@@ -748,7 +876,8 @@
     const x = width + PANEL_PAD;
     for (const line of lines) {
       if (line.colour) {
-        if (line.kind === "line") add(legend, "rect", { x, y: y - 5, width: 14, height: 3, fill: line.colour });
+        if (line.kind === "dash") add(legend, "line", { x1: x, y1: y - 4, x2: x + 14, y2: y - 4, stroke: line.colour, "stroke-width": 2, "stroke-dasharray": "5 3" });
+        else if (line.kind === "line") add(legend, "rect", { x, y: y - 5, width: 14, height: 3, fill: line.colour });
         else add(legend, "circle", { cx: x + 6, cy: y - 4, r: 5, fill: line.colour });
       }
       const attrs = { x: line.colour || line.kind ? x + 20 : x, y };
@@ -781,7 +910,158 @@
   }
   api.prepareForPrint = prepareForPrint;
 
+  // --- picking by click or tap ----------------------------------------------------------
+
+  // The shown member nearest to where the pointer landed, if within reach of a finger.
+  function pickAt(event) {
+    const row = nearestRow(event.x, event.y);
+    if (row === null) return;
+    state.picked = row;
+    if (matchMedia("(hover: none)").matches) showCard(row);
+    focusRow(row);
+  }
+
+  function nearestRow(x, y) {
+    let best = null;
+    let bestDistance = Infinity;
+    const renderer = state.renderer;
+    for (let i = 0; i < state.n; i++) {
+      if (!state.nodeShown[i] || (state.ego && !state.ego.has(i))) continue;
+      const d = renderer.getNodeDisplayData(String(i));
+      if (!d) continue;
+      const p = renderer.framedGraphToViewport(d);
+      const distance = Math.hypot(p.x - x, p.y - y);
+      const reach = Math.max(TAP_RADIUS, renderer.scaleSize(d.size) + 4);
+      if (distance <= reach && distance < bestDistance) {
+        best = i;
+        bestDistance = distance;
+      }
+    }
+    return best;
+  }
+
+  // --- keyboard pan and zoom -------------------------------------------------------------
+
+  function onMapKey(event) {
+    if (!state.renderer || event.altKey || event.ctrlKey || event.metaKey) return;
+    const camera = state.renderer.getCamera();
+    const now = camera.getState();
+    const step = 0.12 * now.ratio; // a fraction of what is on screen, whatever the zoom
+    const moves = {
+      ArrowLeft: { x: now.x - step }, ArrowRight: { x: now.x + step },
+      ArrowUp: { y: now.y + step }, ArrowDown: { y: now.y - step },
+      "+": { ratio: now.ratio / 1.4 }, "=": { ratio: now.ratio / 1.4 },
+      "-": { ratio: now.ratio * 1.4 }, _: { ratio: now.ratio * 1.4 },
+    };
+    if (event.key === "0") {
+      event.preventDefault();
+      camera.animatedReset({ duration: 250 });
+      return;
+    }
+    const move = moves[event.key];
+    if (!move) return;
+    event.preventDefault();
+    camera.animate(move, { duration: 150 });
+  }
+
+  // --- the view in the URL ---------------------------------------------------------------
+
+  // Round, comparison and anonymised are read before the data is fetched; colour, size,
+  // filters, types, strength, reach and focus once it has arrived (they name its values).
+  function applyUrlBefore() {
+    const want = state.pending;
+    if (!want) return;
+    setSelect(els.round, want.get("round"));
+    setSelect(els.compare, want.get("compare"));
+    els.anonymised.checked = want.get("anonymised") === "1";
+    setSelect(els.colour, want.get("colour"));
+    setSelect(els.size, want.get("size"));
+    setSelect(els.steps, want.get("reach"));
+    setSelect(els.strength, want.get("strength"));
+  }
+
+  function applyUrlAfter() {
+    const want = state.pending;
+    state.pending = null;
+    if (!want) return;
+    let filtered = false;
+    for (const select of document.querySelectorAll("[data-filter]")) {
+      const label = want.get(select.dataset.filter);
+      if (!label) continue;
+      const values = state.data.groups[select.dataset.filter].values;
+      const at = values.findIndex((v) => v.label === label && !v.missing);
+      if (at >= 0) { select.value = String(at); filtered = true; }
+    }
+    const hiddenTypes = new Set((want.get("hide_types") || "").split("|").filter(Boolean));
+    for (const box of els.types.querySelectorAll("input")) {
+      if (hiddenTypes.has(box.dataset.name)) { box.checked = false; filtered = true; }
+    }
+    if (els.strength.value !== "1") filtered = true;
+    if (filtered) applyFilters({ fit: false });
+    styleNodes();
+    state.renderer.refresh();
+    renderLegend();
+    const focus = want.get("focus");
+    let row = -1;
+    if (focus && /^r\d+$/.test(focus)) row = Number(focus.slice(1));
+    else if (focus && state.data.nodes.id) row = state.data.nodes.id.indexOf(Number(focus));
+    if (row >= 0 && row < state.n) focusRow(row);
+    else if (filtered) fitShown();
+  }
+
+  function setSelect(select, value) {
+    if (value === null || value === undefined) return;
+    if ([...select.options].some((o) => o.value === value && !o.disabled)) select.value = value;
+  }
+
+  // Everything that makes this view, as the page's query string (defaults left out).
+  function saveView() {
+    if (!state.data || state.pending) return;
+    const view = new URLSearchParams();
+    view.set("round", String(state.data.round.id));
+    if (state.data.compare) view.set("compare", String(state.data.compare.id));
+    if (state.data.anonymised) view.set("anonymised", "1");
+    if (els.colour.selectedIndex > 0) view.set("colour", els.colour.value);
+    if (els.size.value !== "degree") view.set("size", els.size.value);
+    for (const select of document.querySelectorAll("[data-filter]")) {
+      if (select.value === "") continue;
+      view.set(select.dataset.filter, state.data.groups[select.dataset.filter].values[Number(select.value)].label);
+    }
+    const hidden = [...els.types.querySelectorAll("input")].filter((b) => !b.checked).map((b) => b.dataset.name);
+    if (hidden.length) view.set("hide_types", hidden.join("|"));
+    if (els.strength.value !== "1") view.set("strength", els.strength.value);
+    if (state.focus !== null) {
+      // A member id only where the page may show it; otherwise the row on this map.
+      const id = state.data.nodes.id ? state.data.nodes.id[state.focus] : null;
+      view.set("focus", id ? String(id) : `r${state.focus}`);
+      if (els.steps.value !== "1") view.set("reach", els.steps.value);
+    }
+    const query = `?${view}`;
+    if (query !== window.location.search) history.replaceState(null, "", query);
+  }
+
+  // --- phone drawer ----------------------------------------------------------------------
+
+  function drawer(open) {
+    document.body.classList.toggle("map-drawer-open", open);
+    els.drawerToggle.setAttribute("aria-expanded", String(open));
+    if (open) els.search.focus({ preventScroll: true });
+    else els.drawerToggle.focus({ preventScroll: true });
+  }
+
   // --- wiring ----------------------------------------------------------------------------
+
+  els.canvas.addEventListener("keydown", onMapKey);
+  els.drawerToggle.addEventListener("click", () => drawer(!document.body.classList.contains("map-drawer-open")));
+  els.drawerClose.addEventListener("click", () => drawer(false));
+  els.copyLink.addEventListener("click", async () => {
+    try {
+      await navigator.clipboard.writeText(window.location.href);
+      setStatus("The link to this view is copied: paste it into a bookmark or a message.");
+    } catch {
+      window.prompt("Copy this link to the view:", window.location.href);
+    }
+  });
 
   els.searchForm.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -817,12 +1097,16 @@
     if (event.key === "ArrowUp") { event.preventDefault(); (at > 0 ? buttons[at - 1] : els.search).focus(); }
   });
   document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && document.body.classList.contains("map-drawer-open")) {
+      drawer(false);
+      return;
+    }
     if (event.key === "Escape" && state.focus !== null) {
       clearFocus();
       els.search.focus();
     }
   });
-  els.steps.addEventListener("change", () => { if (state.focus !== null) focusRow(state.focus); });
+  els.steps.addEventListener("change", () => { if (state.focus !== null) focusRow(state.focus); else saveView(); });
   els.clearFocus.addEventListener("click", () => clearFocus());
   els.colour.addEventListener("change", applyStyle);
   els.size.addEventListener("change", applyStyle);

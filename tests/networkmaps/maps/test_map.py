@@ -281,3 +281,54 @@ def test_round_two_places_every_member_near_their_round_one_position(computed):
     # The layout box is 2,000 units wide: nobody moves more than the layout's bound, 4.2%
     # of it (give or take rounding), so everyone is found where they were.
     assert moves[-1] <= MAX_DISPLACEMENT * 1.001
+
+
+# --- issue 16: lost ties, and a map members may open -----------------------------------------
+
+
+def test_comparison_lists_the_ties_that_are_gone_between_members_on_the_map(staff_client, computed):
+    baseline = computed.rounds.get(name="Baseline")
+    data = _data(staff_client, computed, compare=baseline.pk).json()
+    rows = dict(enumerate(data["nodes"]["id"]))
+    now = {frozenset(p) for p in zip(data["edges"]["source"], data["edges"]["target"], strict=True)}
+    lost = {frozenset(p) for p in zip(data["lost"]["source"], data["lost"]["target"], strict=True)}
+    assert lost and not lost & now
+    on_map = set(rows.values())
+    then = {
+        frozenset((s, t))
+        for s, t in Relationship.objects.filter(round=baseline).values_list("source", "target")
+        if s in on_map and t in on_map
+    }
+    as_ids = {frozenset(rows[r] for r in pair) for pair in lost}
+    assert as_ids <= then
+    without = _data(staff_client, computed).json()
+    assert without["lost"] == {"source": [], "target": []}
+
+
+def test_members_open_the_map_only_where_the_program_lets_them(client, computed):
+    user = _login(client, computed, "member")
+    me = Member.objects.filter(program=computed, visibility="staff").first()
+    Member.objects.filter(pk=me.pk).update(user=user)
+    url = reverse("networkmaps:map", args=[computed.slug])
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("networkmaps:map-data", args=[computed.slug])).status_code == 404
+
+    type(computed).objects.filter(pk=computed.pk).update(members_see_map=True)
+    assert client.get(url).status_code == 200
+    data = _data(client, computed).json()
+    shown = set(data["nodes"]["label"])
+    named = set(Member.objects.filter(program=computed, visibility="members").values_list(
+        "name", flat=True
+    ))  # fmt: skip
+    hidden = set(
+        Member.objects.filter(program=computed, visibility="staff")
+        .exclude(pk=me.pk)
+        .values_list("name", flat=True)
+    )
+    assert not hidden & shown
+    assert named <= shown and me.name in shown  # a member sees their own name
+    ids = {i for i in data["nodes"]["id"] if i is not None}
+    assert ids == set(
+        Member.objects.filter(program=computed, visibility="members").values_list("pk", flat=True)
+    ) | {me.pk}
+    assert AuditEvent.objects.filter(program=computed, action="view_network").exists()
