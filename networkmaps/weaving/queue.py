@@ -34,6 +34,11 @@ STATES = (
     ("dismissed", "Dismissed"),
     ("snoozed", "Snoozed"),
 )
+# How a row names its kind where space is short (phones).
+KIND_SHORT = {
+    "closure": "Triangle", "bridge": "Bridge", "periphery": "Bring in",
+    "hub_relief": "Hub relief", "key_players": "Key players", "request": "Asked for",
+}  # fmt: skip
 REQUEST_VALUE = 1.0  # a member asked: as valuable as the best suggestion of any kind
 
 
@@ -53,6 +58,11 @@ class QueueItem:
     people: list[Member] = field(default_factory=list)
     history: list[PairDecisionEvent] = field(default_factory=list)
     sketch: dict | None = None
+    rank: int = 0
+
+    @property
+    def kind_short(self) -> str:
+        return KIND_SHORT.get(self.kind, self.kind_label)
 
     @property
     def key(self) -> str:
@@ -116,6 +126,8 @@ def weaving_queue(
             program.members.filter(name__icontains=member).values_list("pk", flat=True)[:500]
         )
         shown = [i for i in shown if wanted & set(_members_of(i))]
+    for position, item in enumerate(shown, start=1):
+        item.rank = position
     n = program.weaving_this_week if state == "open" else 0
     this_week, rest = shown[:n], shown[n:]
     paged = Paginator(rest, PAGE_SIZE).get_page(page) if rest else None
