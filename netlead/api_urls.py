@@ -5,6 +5,7 @@ from rest_framework.routers import SimpleRouter
 
 from members.api import views as members_api
 from netlead.auth_token import obtain_auth_token
+from networkmaps.api import comparison as comparison_api
 from networkmaps.api import views as metrics_api
 from networkmaps.exports import api as api_exports
 
@@ -23,6 +24,12 @@ for prefix, viewset, basename in (
 
 urlpatterns = [
     path("programs/<slug:slug>/metrics/", metrics_api.program_metrics, name="api-program-metrics"),
+    # issue 13: two rounds compared, as in the round report.
+    path(
+        "programs/<slug:slug>/rounds/<int:round_id>/comparison/",
+        comparison_api.round_comparison_api,
+        name="api-round-comparison",
+    ),
     path(
         "programs/<slug:slug>/members/<int:member_id>/metrics/",
         metrics_api.member_metrics,
