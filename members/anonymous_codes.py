@@ -68,3 +68,13 @@ def _permute(key: bytes, value: int, half: int) -> int:
         digest = hmac.new(key, f"{round_number}:{half}:{right}".encode(), hashlib.sha256).digest()
         left, right = right, left ^ (int.from_bytes(digest[:8], "big") & mask)
     return (left << half) | right
+
+
+def member_round_codes(*, member) -> list[tuple[str, str]]:
+    """(round name, code) for each round of the member's program, oldest first: what the
+    member's data download lists as "your code on this round's anonymised posters"."""
+    rounds = member.program.rounds.order_by("observed_on", "pk").values_list("pk", "name")
+    return [
+        (name, anonymous_code(scope=poster_scope(round_id=pk), member_id=member.pk))
+        for pk, name in rounds
+    ]

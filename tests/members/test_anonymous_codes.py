@@ -1,10 +1,13 @@
 """A member's anonymous code: fixed within a scope, unique, and unrelated across scopes."""
 
+import pytest
+
 from members.anonymous_codes import (
     ALPHABET,
     anonymous_code,
     anonymous_codes_for,
     event_scope,
+    member_round_codes,
 )
 
 
@@ -35,3 +38,16 @@ def test_an_events_scope_ignores_case_and_spacing_of_its_title_but_not_its_date(
 
 def test_very_large_ids_get_longer_codes_that_never_meet_short_ones():
     assert len(anonymous_code(scope="s", member_id=2**20)) == 6
+
+
+@pytest.mark.django_db
+def test_a_members_round_codes_are_the_codes_their_posters_print(demo_program):
+    from networkmaps.maps.names import member_poster_code
+
+    member = demo_program.members.order_by("pk").first()
+    listed = member_round_codes(member=member)
+    rounds = list(demo_program.rounds.order_by("observed_on", "pk"))
+    assert [name for name, _ in listed] == [r.name for r in rounds]
+    assert [code for _, code in listed] == [
+        member_poster_code(member=member, poster_or_round=r) for r in rounds
+    ]
