@@ -209,3 +209,51 @@ GLOSSARY_NOTES = (
         "no sectors.",
     ),
 )
+
+# issue 14: the rules behind the weaving queue, as the queue page states them.
+WEAVING_NOTES = (
+    (
+        "Bridge (a divide)",
+        "Two groups of any grouping — clusters, cohort, sector, region, organisation or an "
+        "imported attribute — barely touch when the share of possible pairs across them that "
+        "are tied is below half the share inside the sparser of the two (d₁₂ < 0.5 · "
+        "min(d₁, d₂)), at least 4 ties would be there at that inside density, and the "
+        "shortfall is beyond chance (ties ≤ e − 2√e). Separate parts are always bridged.",
+    ),
+    (
+        "Divides",
+        "The groupings the program marks as divides (all, unless set): closing a triangle "
+        "scores 1 + 0.5 per divide the two are on different sides of, and the queue is "
+        "balanced over their groups.",
+    ),
+    (
+        "Value",
+        "A suggestion's score as a share of the best score of its kind in this run (0–1), so "
+        "the best of each kind stands at 1. A member's own request counts 1.",
+    ),
+    (
+        "Chance",
+        "The estimated probability that the two have a tie in the next round: the program's "
+        "own introduced → formed rate once 30 introductions have an outcome, else a logistic "
+        "regression fitted on which pairs became tied between the last two rounds (shared "
+        "contacts, Adamic–Adar, resource allocation, degrees, new ties, shared groups). Its "
+        "calibration (held-out Brier score, predicted vs formed) is shown under Fairness.",
+    ),
+    (
+        "Order",
+        "By √(value × chance ÷ the best chance), or value alone before there is a chance; "
+        "this week is the top few (a program setting, 5 by default), the rest in pages of 25.",
+    ),
+    (
+        "Fairness",
+        "On every divide, each group's share of the people named in open suggestions stays "
+        "within ±10 percentage points of its share of members, and no member is in more than "
+        "K suggestions (a program setting, 3 by default).",
+    ),
+    (
+        "What would it change",
+        "Adding the tie, recomputed: the two people's two-step reach, the average distance "
+        "between connected people (exact up to 1,500 members, else from 256 sampled people), "
+        "whether it joins separate parts or clusters, and the E-I index of each grouping.",
+    ),
+)

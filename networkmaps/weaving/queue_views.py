@@ -13,6 +13,8 @@ from django.views.decorators.http import require_POST
 
 from members.access import STAFF, program_for_user
 from members.requests import introduction_request_create
+from netlead.params import safe_next
+from networkmaps import glossary
 from networkmaps.graph.weaving.reasons import dimension_name
 from networkmaps.models import Suggestion
 from networkmaps.weaving.decisions import pair_decide
@@ -61,6 +63,7 @@ def weaving_queue(request, slug):
             "state_label": labels[queue.state],
             "group_filters": group_filters,
             "fair": all(e["within"] for e in queue.audit),
+            "weaving_notes": glossary.WEAVING_NOTES,
             "kinds": Suggestion.Kind.choices,
             "staff": staff_users(program),
             "query": query.urlencode(),
@@ -162,10 +165,10 @@ def request_add(request, slug):
 
 
 def _back(request, slug) -> str:
-    target = request.POST.get("next", "")
-    if target.startswith("/") and not target.startswith("//"):
-        return target
-    return reverse("networkmaps:weaving", args=[slug])
+    # "/\\evil.example" starts with one slash yet browsers go off site: ask Django.
+    return safe_next(request, request.POST.get("next")) or reverse(
+        "networkmaps:weaving", args=[slug]
+    )
 
 
 def _errors(form) -> str:
