@@ -92,6 +92,20 @@ def test_a_facilitator_sees_hidden_members_as_codes_that_stay_put(facilitator_cl
         assert next(iter(codes(first).values())) in page
 
 
+def test_a_facilitators_badges_name_no_hidden_member(facilitator_client, computed):
+    pdfplumber = pytest.importorskip("pdfplumber")
+    hidden = list(computed.members.order_by("pk")[:6])
+    Member.objects.filter(pk__in=[m.pk for m in hidden]).update(visibility="staff")
+    computed.members.exclude(pk__in=[m.pk for m in hidden]).update(visibility="members")
+    url = reverse("networkmaps:mixer-badges", args=[computed.slug])
+    response = facilitator_client.get(url, _query(computed))
+    with pdfplumber.open(io.BytesIO(response.content)) as pdf:
+        text = "\n".join(page.extract_text() for page in pdf.pages)
+    assert not [m.name for m in hidden if m.name in text]
+    shown = computed.members.exclude(pk__in=[m.pk for m in hidden]).first()
+    assert shown.name in text
+
+
 def test_a_facilitator_cannot_probe_for_hidden_members_by_name_or_email(
     facilitator_client, staff_client, computed
 ):
