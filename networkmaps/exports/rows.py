@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from members.models import Member, Program, Round
 from members.round_graph import round_graph_load
+from networkmaps.exports.tie_quality import tie_quality_by_pair, tie_quality_of
 from networkmaps.glossary import MEMBER_METRICS
 from networkmaps.maps.names import anonymous_numbers
 from networkmaps.models import MetricRun, NodeMetric
@@ -57,6 +58,8 @@ class ExportTie:
     strength: int
     round: str
     round_date: str = ""  # issue 12: ISO date of the round, so an import dates it again
+    trust: float | None = None  # issue 15: mean trust / value answers about this tie
+    value: float | None = None
 
     @property
     def direction(self) -> str:
@@ -77,6 +80,11 @@ class ExportData:
     @property
     def any_directed(self) -> bool:
         return any(tie.directed for tie in self.ties)
+
+    @property
+    def tie_quality(self) -> bool:
+        """Whether any tie carries trust or value answers (files add those columns then)."""
+        return any(tie.trust is not None or tie.value is not None for tie in self.ties)
 
     @property
     def title(self) -> str:
@@ -150,10 +158,12 @@ def export_data_load(*, program: Program, round_: Round, anonymised: bool) -> Ex
         )
         for pk, _, email, _, title, sector, region, tags, organisation in members
     ]
+    quality = tie_quality_by_pair(round_=round_)
     ties = [
         ExportTie(
             ids[tie.source], ids[tie.target], graph.type_names[tie.type_id], tie.directed,
             tie.strength, round_.name, round_.observed_on.isoformat(),
+            *tie_quality_of(quality, tie.source, tie.target, tie.directed),
         )
         for tie in graph.ties
     ]  # fmt: skip

@@ -183,3 +183,33 @@ def round_survey_answers(*, round_: Round, before: Round | None = None) -> Surve
         tie_quality=tie_quality_by_cohort(round_=round_, before=before),
         member_questions=member_answer_counts(round_=round_),
     )
+
+
+def tie_quality_by_pair(*, round_: Round) -> dict[tuple[int, int], dict[str, float]]:
+    """{(source, target): {"trust": mean, "value": mean}} of what `source` said about
+    `target` in the round, for the export files (a tie row looks up its own direction, and an
+    undirected one both; see `tie_quality_of`)."""
+    sums: dict[tuple[int, int], dict[str, Average]] = defaultdict(lambda: defaultdict(Average))
+    rows = TieRating.objects.filter(round=round_).values_list(
+        "source_id", "target_id", "key", "value"
+    )
+    for source, target, key, value in rows.iterator(chunk_size=10000):
+        name = dimension_of(key)
+        if name is not None:
+            sums[source, target][name].add(value)
+    return {pair: {n: a.mean for n, a in by.items()} for pair, by in sums.items()}
+
+
+def tie_quality_of(
+    quality: dict[tuple[int, int], dict[str, float]], source: int, target: int, directed: bool
+) -> tuple[float | None, float | None]:
+    """(trust, value) of one tie: the source's answers for a directed tie; for an undirected
+    one, the mean of what either said about the other."""
+    found = [quality.get((source, target), {})]
+    if not directed:
+        found.append(quality.get((target, source), {}))
+    means = []
+    for name in DIMENSIONS:
+        values = [f[name] for f in found if f.get(name) is not None]
+        means.append(sum(values) / len(values) if values else None)
+    return means[0], means[1]

@@ -21,9 +21,10 @@ def csv_ties_write(data: ExportData) -> Iterator[bytes]:
     header = ["from", "to", "type", "direction", "strength", "round", "round_date"]
     rows = (
         [t.source, t.target, t.type, t.direction, t.strength, t.round, t.round_date]
+        + ([cell_value(t.trust), cell_value(t.value)] if data.tie_quality else [])
         for t in data.ties
     )
-    return _csv_rows(header, rows)
+    return _csv_rows(header + (["trust", "value"] if data.tie_quality else []), rows)
 
 
 def _member_columns(data: ExportData) -> list[tuple[str, Callable[[ExportMember], object]]]:

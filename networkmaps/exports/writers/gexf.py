@@ -52,8 +52,13 @@ def gexf_write(data: ExportData) -> Iterator[bytes]:
         '<attribute id="round" title="round" type="string"/>',
         '<attribute id="round_date" title="round_date" type="string"/>',
         '<attribute id="strength" title="strength" type="integer"/>',
+        *(
+            ['<attribute id="trust" title="trust" type="double"/>',
+             '<attribute id="value" title="value" type="double"/>']
+            if data.tie_quality else []
+        ),
         "</attributes>\n<nodes>\n",
-    ]
+    ]  # fmt: skip
     yield "\n".join(lines).encode()
 
     largest = largest_betweenness(data)
@@ -96,7 +101,12 @@ def gexf_write(data: ExportData) -> Iterator[bytes]:
                 f'<attvalue for="round" value={xml_attr(tie.round)}/>'
                 f'<attvalue for="round_date" value={xml_attr(tie.round_date)}/>'
                 f'<attvalue for="strength" value="{tie.strength}"/>'
-                "</attvalues></edge>\n"
+                + "".join(
+                    f'<attvalue for="{name}" value="{xml_number(number)}"/>'
+                    for name, number in (("trust", tie.trust), ("value", tie.value))
+                    if number is not None
+                )
+                + "</attvalues></edge>\n"
             )
             number += 1
         yield "".join(out).encode()

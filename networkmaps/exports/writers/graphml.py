@@ -36,6 +36,8 @@ def graphml_write(data: ExportData) -> Iterator[bytes]:
         ("relationship_type", "string"), ("weight", "integer"), ("round", "string"),
         ("round_date", "string"), ("directed", "boolean"),
     ]  # fmt: skip
+    if data.tie_quality:
+        edge_keys += [("trust", "double"), ("value", "double")]
     ids = {("node", name): f"n{i}" for i, (name, _) in enumerate(node_keys)}
     ids |= {("edge", name): f"e{i}" for i, (name, _) in enumerate(edge_keys)}
     lines = [
@@ -90,6 +92,12 @@ def graphml_write(data: ExportData) -> Iterator[bytes]:
                 + data_element("edge", "round", tie.round)
                 + data_element("edge", "round_date", tie.round_date)
                 + data_element("edge", "directed", tie.directed)
+                + (
+                    data_element("edge", "trust", tie.trust)
+                    + data_element("edge", "value", tie.value)
+                    if data.tie_quality
+                    else ""
+                )
                 + "</edge>\n"
             )
         yield "".join(out).encode()
