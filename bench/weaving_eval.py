@@ -128,7 +128,8 @@ def evaluate_collegemsg() -> dict[str, list[float]]:
         print(
             f"  month {t + 1}→{t + 2}: {len(rows):,} candidates, {int(y.sum()):,} formed; "
             f"model fitted on {model.calibration['near']['pairs']:,} pairs, held-out Brier "
-            f"{model.calibration['near']['brier']:.4f}",
+            f"{model.calibration['near']['brier']:.4f} (base rate alone "
+            f"{model.calibration['near']['brier_base']:.4f})",
             file=sys.stderr,
         )
     return {name: np.mean(rows, axis=0).tolist() for name, rows in table.items()}

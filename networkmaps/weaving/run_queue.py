@@ -114,7 +114,12 @@ def pair_chances(
     text = (
         f"model: logistic regression fitted on {near['pairs']:,} pairs of the last two rounds "
         f"({near['formed']:,} formed)"
-        + (f"; held-out Brier score {brier:.3f}" if brier is not None else "")
+        + (
+            f"; held-out Brier score {brier:.4f} (always guessing the base rate: "
+            f"{near['brier_base']:.4f})"
+            if brier is not None
+            else ""
+        )
         + _bins_text(near.get("bins") or [])
     )
     return dict(zip((p for p, _ in pairs), chance.tolist(), strict=True)), text

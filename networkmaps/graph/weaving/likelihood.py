@@ -288,9 +288,12 @@ def fit_on(x: np.ndarray, y: np.ndarray, weight: np.ndarray, *, seed: int = 0) -
 
 def _calibration(regression, scaler, x, y, weight) -> dict[str, Any]:
     if not len(y):
-        return {"held_out": 0, "brier": None, "bins": []}
+        return {"held_out": 0, "brier": None, "brier_base": None, "bins": []}
     p = regression.predict_proba(scaler.transform(x))[:, 1]
     brier = float(np.average((p - y) ** 2, weights=weight))
+    rate = float(np.average(y, weights=weight))
+    # What always predicting the base rate would score: the bar a useful model clears.
+    brier_base = rate * (1 - rate)
     bins = []
     edges = CALIBRATION_BINS
     for low, high in zip(edges[:-1], edges[1:], strict=True):
@@ -306,4 +309,4 @@ def _calibration(regression, scaler, x, y, weight) -> dict[str, Any]:
                     "formed": float(np.average(y[inside], weights=w)),
                 }
             )
-    return {"held_out": int(len(y)), "brier": brier, "bins": bins}
+    return {"held_out": int(len(y)), "brier": brier, "brier_base": brier_base, "bins": bins}
