@@ -276,6 +276,13 @@ def _extra_queries(name: str, world: World) -> list[str]:
         "networkmaps:mixer": [
             "?" + urlencode({"cohorts": cohorts, "table_size": 8}, doseq=True),
         ],
+        "networkmaps:mixer-print": [
+            "?" + urlencode({"cohorts": cohorts, "table_size": 8, "print": kind}, doseq=True)
+            for kind in ("sheet", "door", "cards")
+        ],
+        "networkmaps:mixer-badges": [
+            "?" + urlencode({"cohorts": cohorts, "table_size": 8}, doseq=True),
+        ],
         "members:survey-roster": roster,
         "members:survey-answer": roster,
     }
