@@ -22,6 +22,21 @@ TASK_PACKAGES = [
 ]
 app.autodiscover_tasks(TASK_PACKAGES)
 
+# issue 18: metric runs are the heavy work. With NETLEAD_HEAVY_QUEUE set (e.g.
+# "netlead-heavy"), a run, the blocks of a split run and their reduce go to that queue, so
+# that heavy workers (`celery worker --queues netlead-heavy`, on any machine with the same
+# broker and database URLs) take them and survey e-mails never wait behind a 100k run.
+# Unset, everything shares the default queue and any worker takes any task.
+HEAVY_QUEUE = os.environ.get("NETLEAD_HEAVY_QUEUE", "")
+HEAVY_TASKS = (
+    "networkmaps.metric_run_execute",
+    "networkmaps.path_block_compute",
+    "networkmaps.metric_run_reduce",
+    "networkmaps.path_sweep_check",
+)
+if HEAVY_QUEUE:
+    app.conf.task_routes = {name: {"queue": HEAVY_QUEUE} for name in HEAVY_TASKS}
+
 # Periodic work runs here, never from a page view. Tasks are named by string so this file
 # imports no app code. The embedded default (no broker) runs the same entries from an
 # in-process timer instead (netlead/periodic.py, started by `manage.py run_embedded`).

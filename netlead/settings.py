@@ -51,6 +51,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A NUL in any parameter: 400 before anything reads it (netlead/params.py).
+    "netlead.params.NulRefusal",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -226,9 +228,7 @@ NETLEAD_PATH_BUDGET_SECONDS = env.float("NETLEAD_PATH_BUDGET_SECONDS", default=6
 NETLEAD_WORKER_PROCESSES = env.int("NETLEAD_WORKER_PROCESSES", default=1)
 NETLEAD_PATH_THREADS = env.int("NETLEAD_PATH_THREADS", default=1)
 NETLEAD_PATH_SPEED = env.float("NETLEAD_PATH_SPEED", default=1.0)  # 1.0: this 2-core box
-# Blocks, reduces and whole runs go to this queue when set (start heavy workers with
-# `--queues netlead-heavy`); empty: everything shares the default queue.
-NETLEAD_HEAVY_QUEUE = env.str("NETLEAD_HEAVY_QUEUE", default="")
+# NETLEAD_HEAVY_QUEUE (read by netlead/celery.py): the queue metric runs and their blocks go to.
 
 LOGGING = {
     "version": 1,

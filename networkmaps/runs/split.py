@@ -23,7 +23,8 @@ result backend: the project runs without one, and a counter that a duplicate del
 cannot fool is the point. With Celery eager (the embedded default) the same tasks run
 inline, one after the other.
 
-Blocks go to the default queue unless ``NETLEAD_HEAVY_QUEUE`` routes them (netlead/celery.py).
+Blocks go to the default queue unless ``NETLEAD_HEAVY_QUEUE`` routes them, with the run and
+its reduce, to a queue of heavy workers (netlead/celery.py).
 """
 
 from __future__ import annotations
@@ -175,10 +176,8 @@ def sweep_start(
     # (Eager, inside a caller's transaction, the blocks run on this same connection.)
     if not _eager():
         sweep_check_send(sweep_id=sweep.pk, check=0)
-    queue = _setting("NETLEAD_HEAVY_QUEUE", "")
-    options = {"queue": queue} if queue else {}
     group(
-        signature("networkmaps.path_block_compute", args=(sweep.pk, index), **options)
+        signature("networkmaps.path_block_compute", args=(sweep.pk, index))
         for index in range(sweep.blocks)
     ).apply_async()
     # From here a redelivered run message leaves the run to its blocks and the check.
@@ -268,9 +267,7 @@ def sums_collect(sweep: PathSweep) -> tuple[PathSums, dict]:
 
 
 def reduce_send(*, run_id: int) -> None:
-    queue = _setting("NETLEAD_HEAVY_QUEUE", "")
-    options = {"queue": queue} if queue else {}
-    signature("networkmaps.metric_run_reduce", args=(run_id,), **options).apply_async()
+    signature("networkmaps.metric_run_reduce", args=(run_id,)).apply_async()
 
 
 # --- stalled blocks -----------------------------------------------------------------------
