@@ -16,12 +16,11 @@ from django.utils import timezone
 
 from members.models import AuditEvent, Cohort, RelationshipType, Survey, SurveyInvitation
 from members.privacy.audit import audit_record
+from members.responses import round_response_summary
 from members.surveys import emails, links
 from members.surveys.errors import SurveyError
 from members.surveys.roster import survey_roster
 from members.surveys.services import survey_invitations_sync
-
-LOW_RESPONSE = 0.6  # the share below which a round's comparison is flagged as low-response
 
 
 class SurveyLocked(SurveyError):
@@ -82,15 +81,10 @@ class CloseCounts:
 
 
 def survey_close_counts(*, survey: Survey) -> CloseCounts:
-    """Answered / asked for the close confirmation."""
-    # TODO(i13): switch to members.responses.round_response_summary(round_=...) once it lands.
-    invitations = SurveyInvitation.objects.filter(survey=survey)
-    threshold = getattr(survey.program, "low_response_threshold", LOW_RESPONSE * 100) / 100
-    return CloseCounts(
-        answered=invitations.filter(submitted_at__isnull=False).count(),
-        asked=invitations.count(),
-        threshold=threshold,
-    )
+    """Answered / asked of the survey's round and the program's low-response threshold, as
+    the round report will count them (`round_response_summary`), for the close page."""
+    answered, asked, _, threshold = round_response_summary(round_=survey.round)
+    return CloseCounts(answered=answered, asked=asked, threshold=threshold)
 
 
 # Editing until it opens

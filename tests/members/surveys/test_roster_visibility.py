@@ -12,7 +12,7 @@ from django.urls import reverse
 from members.access import RESPONDENT, details_visible_to, name_visible_to
 from members.models import Member, SurveyInvitation
 from members.privacy.consent import member_settings_update
-from members.surveys import drafts, errors, links, roster, submit
+from members.surveys import drafts, errors, links, questions, roster, submit
 from tests.factories import MemberFactory, OrganisationFactory, RelationshipFactory
 from tests.members.surveys.test_survey import make_world
 
@@ -230,3 +230,23 @@ def test_hiding_keeps_an_earlier_pick_but_its_pages_show_only_the_name(client, w
             assert picked.title not in body, name
         if picked.organisation_id:
             assert picked.organisation.name not in body, name
+
+
+def test_the_still_in_touch_page_names_them_without_details_or_id(client, world):
+    questions.ready_set_add(survey=world.survey, name="partner-trust")
+    ada = world.cohort_a[0]
+    # Stored towards Ada (an import), undirected: her tie too, so it comes back on her page.
+    RelationshipFactory(
+        program=world.program, source=world.hidden, target=ada, type=world.knows,
+        round=world.baseline, strength=3,
+    )  # fmt: skip
+    token = _token(world, ada)
+    page = client.get(reverse("members:survey-answer", args=[token]), follow=True)
+    body = page.content.decode()
+    assert page.redirect_chain[-1][0].endswith("/still/")
+    assert f"Last round you were in touch with {HIDDEN}" in body
+    assert not any(secret in body for secret in DETAILS)
+    assert _ids_shown(body, world.hidden.pk) == []
+    assert f'value="{world.hidden.pk}"' not in body
+    key = _key(world, ada, world.hidden)
+    assert f'name="still-{key}"' in body and f'name="q-trust-{key}"' in body

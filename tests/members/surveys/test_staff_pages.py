@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members.models import AuditEvent, Member, Survey
-from members.surveys import staff, tasks
+from members.responses import round_response_summary
+from members.surveys import drafts, staff, submit, tasks
 from netlead.periodic import periodic_run_due
 from tests.members.surveys.test_survey import make_world
 
@@ -178,3 +179,15 @@ def test_the_beat_entry_runs_the_reminder_task(world):
     assert "members.survey_reminders_send_due" in periodic_run_due(last_run={})
     assert len(mail.outbox) == 10
     assert tasks.survey_reminders_send_due() == 0
+
+
+def test_the_close_page_counts_answers_as_the_round_report_will(staff_client, world):
+    ada, a1 = world.cohort_a[0], world.cohort_a[1]
+    invitation = world.invitation(ada)
+    drafts.answer_pick(invitation=invitation, member_id=a1.pk)
+    drafts.answers_rate(invitation=invitation, known={a1.pk: ([world.knows.pk], 3)}, unlisted={})
+    submit.answers_submit(invitation=world.invitation(ada))
+    page = staff_client.get(_url(world, "survey-close-confirm")).content.decode()
+    answered, asked, _, _ = round_response_summary(round_=world.survey.round)
+    assert (answered, asked) == (1, 10)
+    assert "<strong>1</strong> of 10 members answered (10.0%)" in page
