@@ -39,9 +39,13 @@ def _draw_poster(canvas, spec: PosterSpec, plan: Plan) -> None:
 
     # Header: title, subtitle, date on the right.
     title_y = m + plan.title_size * 0.8
-    canvas.text(m, title_y, spec.title, size=plan.title_size, fill=INK, bold=True)
+    # A long program name is cut, never set smaller than the paper's title size.
+    title = fit_text(clean(spec.title), plan.title_size * 1.15, w - 2 * m)
+    canvas.text(m, title_y, title, size=plan.title_size, fill=INK, bold=True)
     sub_y = title_y + plan.subtitle_size * 1.6
-    canvas.text(m, sub_y, spec.subtitle, size=plan.subtitle_size, fill=MUTED)
+    room = w - 2 * m - text_width(spec.date, plan.subtitle_size) - plan.subtitle_size * 2
+    subtitle = fit_text(clean(spec.subtitle), plan.subtitle_size, room)
+    canvas.text(m, sub_y, subtitle, size=plan.subtitle_size, fill=MUTED)
     canvas.text(w - m, sub_y, spec.date, size=plan.subtitle_size, fill=MUTED, anchor="end")
 
     _draw_edges(canvas, spec, plan)

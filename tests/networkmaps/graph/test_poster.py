@@ -339,3 +339,12 @@ def test_separating_discs_moves_them_little_and_keeps_the_same_answer():
         ((a - b) ** 2 + (c - d) ** 2) ** 0.5 for a, b, c, d in zip(x, xs, y, ys, strict=True)
     )
     assert moved[len(moved) // 2] < 1.5 and (r == 1.5).all()
+
+
+def test_a_long_title_is_cut_to_the_page_not_shrunk():
+    spec = make_spec(40, paper="A3")
+    spec.title = "The Extraordinarily Long Regional Fellowship for Community Leadership " * 3
+    words, sizes = pdf_words(render_pdf(spec))[0]
+    title = [w for w in words if w["size"] >= typography("A3").title_pt - 0.01]
+    assert title and max(w["x1"] for w in title) <= 297 * 72 / 25.4
+    assert title[-1]["text"].endswith("…")
