@@ -22,7 +22,11 @@ from django.utils import timezone
 
 from members.models import Member, Program, Round
 from members.round_graph import round_graph_load
-from networkmaps.exports.tie_quality import tie_quality_by_pair, tie_quality_of
+from networkmaps.exports.tie_quality import (
+    member_answers_by_member,
+    tie_quality_by_pair,
+    tie_quality_of,
+)
 from networkmaps.glossary import MEMBER_METRICS
 from networkmaps.maps.names import anonymous_numbers
 from networkmaps.models import MetricRun, NodeMetric
@@ -47,6 +51,7 @@ class ExportMember:
     tags: tuple[str, ...]
     metrics: dict[str, float | int | str | None]
     position: tuple[float, float] | None
+    answers: dict[str, str] = field(default_factory=dict)  # issue 15: named exports only
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,7 @@ class ExportData:
     members: list[ExportMember]
     ties: list[ExportTie]
     metric_columns: list[str] = field(default_factory=list)
+    answer_columns: list[str] = field(default_factory=list)  # survey questions about oneself
     integer_metrics: frozenset[str] = frozenset()
     exported_on: date = field(default_factory=date.today)
 
@@ -126,6 +132,8 @@ def export_data_load(*, program: Program, round_: Round, anonymised: bool) -> Ex
         )
     )  # fmt: skip
     metrics, positions, metric_columns = _run_metrics(round_)
+    # Answers about oneself are a person's own words: never in an anonymised file.
+    answer_columns, answers = ([], {}) if anonymised else member_answers_by_member(round_=round_)
 
     if anonymised:
         numbers = anonymous_numbers(len(members))
@@ -155,6 +163,7 @@ def export_data_load(*, program: Program, round_: Round, anonymised: bool) -> Ex
             tags=tuple(tags or ()),
             metrics=metrics.get(pk, {}),
             position=positions.get(pk),
+            answers=answers.get(pk, {}),
         )
         for pk, _, email, _, title, sector, region, tags, organisation in members
     ]
@@ -177,6 +186,7 @@ def export_data_load(*, program: Program, round_: Round, anonymised: bool) -> Ex
         members=rows,
         ties=ties,
         metric_columns=metric_columns,
+        answer_columns=answer_columns,
         integer_metrics=frozenset(
             f.name for f in NodeMetric._meta.get_fields() if isinstance(f, IntegerField)
         ),

@@ -213,3 +213,21 @@ def tie_quality_of(
         values = [f[name] for f in found if f.get(name) is not None]
         means.append(sum(values) / len(values) if values else None)
     return means[0], means[1]
+
+
+def member_answers_by_member(*, round_: Round) -> tuple[list[str], dict[int, dict[str, str]]]:
+    """(question keys, {member: {key: answer}}) of the round's survey, submitted answers only,
+    for named exports (several choices joined with `|`)."""
+    survey = Survey.objects.filter(round=round_).first()
+    if survey is None:
+        return [], {}
+    keys = list(
+        survey.questions.exclude(kind__in=SurveyQuestion.TIE_KINDS).values_list("key", flat=True)
+    )
+    answers: dict[int, dict[str, str]] = defaultdict(dict)
+    rows = MemberAnswer.objects.filter(
+        invitation__survey=survey, invitation__submitted_at__isnull=False
+    ).values_list("invitation__member_id", "key", "value")
+    for member_id, key, value in rows:
+        answers[member_id][key] = "|".join(value) if isinstance(value, list) else str(value)
+    return (keys if answers else []), dict(answers)

@@ -48,6 +48,7 @@ def _member_columns(data: ExportData) -> list[tuple[str, Callable[[ExportMember]
         ("y", lambda m: m.position[1] if m.position else None),
     ]
     columns += [(key, lambda m, key=key: m.metrics.get(key)) for key in data.metric_columns]
+    columns += [(f"answer:{k}", lambda m, k=k: m.answers.get(k)) for k in data.answer_columns]
     return columns
 
 

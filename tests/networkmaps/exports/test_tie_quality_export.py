@@ -4,10 +4,11 @@ import csv
 import io
 
 import pytest
+from django.utils import timezone
 
-from members.models.surveys import TieRating
+from members.models.surveys import MemberAnswer, SurveyQuestion, TieRating
 from networkmaps.exports.rows import export_data_load
-from networkmaps.exports.writers.csv import csv_ties_write
+from networkmaps.exports.writers.csv import csv_members_write, csv_ties_write
 from networkmaps.exports.writers.gexf import gexf_write
 from networkmaps.exports.writers.graphml import graphml_write
 from tests.factories import (
@@ -16,6 +17,8 @@ from tests.factories import (
     RelationshipFactory,
     RelationshipTypeFactory,
     RoundFactory,
+    SurveyFactory,
+    SurveyInvitationFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -69,3 +72,20 @@ def test_files_without_answers_keep_their_columns(rated):
     header = _text(csv_ties_write(data)).splitlines()[0]
     assert header == "from,to,type,direction,strength,round,round_date"
     assert "trust" not in _text(gexf_write(data))
+
+
+def test_answers_about_oneself_are_in_the_named_member_file_only(rated):
+    program, round_, (a, b, c, d) = rated
+    survey = SurveyFactory(program=program, round=round_)
+    SurveyQuestion.objects.create(survey=survey, key="areas", kind=SurveyQuestion.Kind.MULTIPLE,
+                                  text="Issue areas", choices=["Health", "Water"])  # fmt: skip
+    done = SurveyInvitationFactory(survey=survey, member=a, submitted_at=timezone.now())
+    MemberAnswer.objects.create(invitation=done, key="areas", value=["Health", "Water"])
+    draft = SurveyInvitationFactory(survey=survey, member=b)  # not submitted: not exported
+    MemberAnswer.objects.create(invitation=draft, key="areas", value=["Water"])
+    named = export_data_load(program=program, round_=round_, anonymised=False)
+    rows = {r["name"]: r for r in csv.DictReader(io.StringIO(_text(csv_members_write(named))))}
+    assert rows[a.name]["answer:areas"] == "Health|Water"
+    assert rows[b.name]["answer:areas"] == ""
+    anonymous = export_data_load(program=program, round_=round_, anonymised=True)
+    assert "answer:" not in _text(csv_members_write(anonymous))
