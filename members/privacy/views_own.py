@@ -11,14 +11,15 @@ from members.privacy import consent, own_data
 from members.privacy.forms import CONSENT_PREFIX, MemberSettingsForm
 from members.surveys.views_answer import survey_link
 from members.ties import strength_valid
+from netlead.params import whole_number
 
 
 @login_required
 @require_POST
 def my_tie_correct(request, slug, relationship_id):
     program, member = member_for_user(request, slug)
-    strength = request.POST.get("strength", "")
-    if not (strength.isdigit() and strength_valid(int(strength))):
+    strength = whole_number(request.POST.get("strength", ""))
+    if strength is None or not strength_valid(strength):
         messages.error(request, "Strength: choose a whole number from 1 to 5.")
     else:
         problem = own_data.member_tie_strength_set(

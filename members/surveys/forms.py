@@ -9,6 +9,7 @@ from django import forms
 from members.models import Member, Round, SurveySettings
 from members.models.surveys import SurveyQuestion
 from members.surveys import about_me, questions
+from netlead.params import whole_number
 
 
 class SurveyForm(forms.Form):
@@ -126,9 +127,8 @@ def ratings_from_post(post, answers: dict):
     """(known, unlisted) ratings from the questions page: {key: (type ids, strength)}."""
 
     def rating(prefix: str, key) -> tuple[list[int], int | None]:
-        types = [int(t) for t in post.getlist(f"{prefix}types-{key}") if t.isdigit()]
-        strength = post.get(f"{prefix}strength-{key}", "")
-        return types, int(strength) if strength.isdigit() else None
+        types = [n for t in post.getlist(f"{prefix}types-{key}") if (n := whole_number(t))]
+        return types, whole_number(post.get(f"{prefix}strength-{key}", ""))
 
     known = {entry["member"]: rating("", entry["member"]) for entry in answers["known"]}
     unlisted = {index: rating("u", index) for index in range(len(answers["unlisted"]))}

@@ -8,6 +8,7 @@ from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
 from members.access import STAFF, program_for_user
+from netlead.params import whole_number
 from networkmaps import glossary
 from networkmaps.models import MetricRun, NodeMetric, PairDecision, PairDecisionEvent, Suggestion
 from networkmaps.runs import selectors, services
@@ -185,10 +186,10 @@ def suggestions(request, slug):
         rows = rows.filter(kind=kind)
     rows = list(rows.order_by("kind", "rank"))
     if member := request.query_params.get("member"):
-        if not member.isdigit():
+        if (member_id := whole_number(member)) is None:
             return Response({"member": ["A member id is a whole number."]}, 400)
         # A run holds a bounded queue (~120 rows): filtering the sets here is simplest.
-        rows = [r for r in rows if int(member) in r.member_ids or r.subject_id == int(member)]
+        rows = [r for r in rows if member_id in r.member_ids or r.subject_id == member_id]
     context = {"request": request, "decisions": _decisions(program, rows)}
     return Response(SuggestionSerializer(rows, many=True, context=context).data)
 
@@ -244,8 +245,8 @@ def decision_history(request, slug):
     )
     a, b = request.query_params.get("a"), request.query_params.get("b")
     if a is not None or b is not None:
-        if not (a or "").isdigit() or not (b or "").isdigit():
+        if whole_number(a) is None or whole_number(b) is None:
             return Response({"a": ["Give both members of the pair as whole-number ids."]}, 400)
-        low, high = sorted((int(a), int(b)))
+        low, high = sorted((whole_number(a), whole_number(b)))
         rows = rows.filter(decision__member_a_id=low, decision__member_b_id=high)
     return Response(DecisionEventSerializer(rows.order_by("created_at", "id"), many=True).data)

@@ -11,6 +11,7 @@ from django.utils.http import content_disposition_header
 
 from members.access import STAFF, program_for_user
 from members.models import Round
+from netlead.params import whole_number
 from networkmaps.exports import formats
 from networkmaps.exports import round_report as reports
 from networkmaps.models import MetricRun
@@ -82,7 +83,9 @@ def _comparison(request, program, round_id):
     after = get_object_or_404(Round, program=program, pk=round_id)
     before_id = request.GET.get("before", "")
     before = (
-        program.rounds.filter(pk=before_id).first() if before_id.isdigit() else after.previous()
+        program.rounds.filter(pk=whole_number(before_id)).first()
+        if whole_number(before_id) is not None
+        else after.previous()
     )
     if before is None or before.pk == after.pk:
         return None

@@ -9,6 +9,7 @@ from django.views.decorators.gzip import gzip_page
 
 from members.access import MAP_ROLES, STAFF, member_for_user, program_for_user
 from members.privacy.audit import audit_record
+from netlead.params import whole_number
 from networkmaps.maps import data as maps
 from networkmaps.maps import posters
 from networkmaps.maps.forms import PosterForm
@@ -70,7 +71,7 @@ def _own_member_id(request, program) -> int | None:
 
 
 def _number(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return whole_number(value)
 
 
 @login_required

@@ -7,6 +7,7 @@ import datetime
 from django import forms
 
 from members.access import members_named_to
+from netlead.params import IdMultipleChoiceField
 from networkmaps.weaving.mixer import Guest
 
 MAX_ATTENDEES = 2000
@@ -16,7 +17,7 @@ MAX_GUESTS = 500
 class MixerForm(forms.Form):
     title = forms.CharField(max_length=120, required=False, initial="Convening")
     date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    cohorts = forms.ModelMultipleChoiceField(
+    cohorts = IdMultipleChoiceField(
         queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
         help_text="Everyone in these cohorts attends.",
     )  # fmt: skip

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from members.models import Member, Program, ProgramRole
+from netlead.params import whole_number
 from networkmaps.models import PairDecision, Suggestion
 
 
@@ -55,8 +56,8 @@ class PairPickForm(forms.Form):
 
     def _member(self, field: str) -> Member | None:
         text = (self.cleaned_data.get(field) or "").strip()
-        if text.isdigit():
-            match = self.program.members.filter(pk=int(text))
+        if whole_number(text) is not None:
+            match = self.program.members.filter(pk=whole_number(text))
         elif "@" in text:
             match = self.program.members.filter(email__iexact=text)
         else:
