@@ -348,3 +348,26 @@ def test_a_long_title_is_cut_to_the_page_not_shrunk():
     title = [w for w in words if w["size"] >= typography("A3").title_pt - 0.01]
     assert title and max(w["x1"] for w in title) <= 297 * 72 / 25.4
     assert title[-1]["text"].endswith("…")
+
+
+def test_a_round_that_changes_little_moves_the_discs_little():
+    first = make_spec(1500, paper="A1")
+    rng = random.Random(5)
+    for node in first.nodes[:600]:  # a dense middle, so the separation pass has work to do
+        node.x, node.y = rng.gauss(0, 60), rng.gauss(0, 60)
+    second = make_spec(1500, paper="A1")
+    second.nodes = [PosterNode(**vars(n)) for n in first.nodes]
+    for node in second.nodes[::20]:  # the next round: one person in twenty moved a little
+        node.x += rng.uniform(-30, 30)
+        node.y += rng.uniform(-30, 30)
+    a, b = poster_discs(first), poster_discs(second)
+    moves = [((xa - xb) ** 2 + (ya - yb) ** 2) ** 0.5 for (xa, ya, _), (xb, yb, _) in
+             zip(a, b, strict=True)]  # fmt: skip
+
+    def percentile(values, share):
+        return sorted(values)[int(len(values) * share)]
+
+    # mm, on a 540 mm map. Outside the crowd people stay put; inside it, 600 discs piled
+    # into a few centimetres spread over ~12 cm, and a few nudges shuffle them a little.
+    assert percentile(moves[600:], 0.5) < 0.1 and percentile(moves[600:], 0.9) < 3
+    assert percentile(moves[:600], 0.5) < 8
