@@ -18,6 +18,7 @@ from members.models import (
 )
 from members.privacy.audit import audit_record
 from members.surveys.drafts import _survey_open_check
+from members.surveys.errors import SurveyError
 
 
 @dataclass
@@ -40,6 +41,8 @@ def survey_invitations_email(
     now = now or timezone.now()
     _survey_open_check(survey.pk, now)
     invitations = SurveyInvitation.objects.filter(survey=survey).select_related("member")
+    if reminder and not invitations.filter(emailed_at__isnull=False).exists():
+        raise SurveyError("Send the invitations first: a reminder follows an invitation.")
     if reminder:
         invitations = invitations.filter(submitted_at__isnull=True)
     else:

@@ -191,3 +191,9 @@ def test_the_close_page_counts_answers_as_the_round_report_will(staff_client, wo
     answered, asked, _, _ = round_response_summary(round_=world.survey.round)
     assert (answered, asked) == (1, 10)
     assert "<strong>1</strong> of 10 members answered (10.0%)" in page
+
+
+def test_a_reminder_posted_before_any_invitation_sends_nothing(staff_client, world):
+    response = staff_client.post(_url(world, "survey-email"), {"kind": "reminder"}, follow=True)
+    assert "Send the invitations first" in response.content.decode()
+    assert mail.outbox == []

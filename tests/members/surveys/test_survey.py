@@ -14,6 +14,7 @@ from members.models import (
     AuditEvent,
     IntroductionRequest,
     Member,
+    Program,
     Relationship,
     SurveyInvitation,
     SurveySettings,
@@ -549,7 +550,13 @@ def test_confirmed_ties_setting_drops_one_sided_survey_ties_from_the_graph(world
         (a2.pk, world.cohort_b[0].pk),
     }
     SurveySettings.objects.create(program=world.program, ties_count="both")
-    # Confirmed only: a0–a1 (both reported, different types) and the imported tie stay.
+    # Confirmed only: a0–a1 (both reported, different types) and the imported tie stay. By
+    # default a2, who did not answer, keeps a0's report of them (reconstruction, issue 13).
+    assert pairs() == {
+        (a0.pk, a1.pk), (a1.pk, a0.pk), (a0.pk, a2.pk), (a2.pk, world.cohort_b[0].pk)
+    }  # fmt: skip
+    Program.objects.filter(pk=world.program.pk).update(missing_answers="as_reported")
+    world.survey.round.program.refresh_from_db()
     assert pairs() == {(a0.pk, a1.pk), (a1.pk, a0.pk), (a2.pk, world.cohort_b[0].pk)}
     summary = responses.survey_response_summary(survey=world.survey)
     assert (summary.reported_pairs, summary.confirmed_pairs) == (2, 1)
