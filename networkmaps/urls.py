@@ -40,6 +40,11 @@ urlpatterns = [
         name="poster-download",
     ),
     path("programs/<slug:slug>/me/", views_map.my_network, name="my-network"),
+    path(
+        "programs/<slug:slug>/me/introductions/<int:suggestion_id>/ask/",
+        views_map.my_introduction_ask,
+        name="my-introduction-ask",
+    ),
     path("programs/<slug:slug>/people/<int:member_id>/", views_map.member_page, name="member-page"),
     path(
         "programs/<slug:slug>/rounds/<int:round_id>/report/",

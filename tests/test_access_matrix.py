@@ -58,6 +58,7 @@ URLS = {
     "members:my-settings": "post_only",
     "members:my-tie-remove": "post_only",
     "members:my-tie-correct": "post_only",
+    "networkmaps:my-introduction-ask": "post_only",
     "members:my-tie-restore": "post_only",
     "members:survey-consent": "token",
     "networkmaps:member-page": "staff",

@@ -78,7 +78,8 @@ class Introduction:
     pk: int
     other: str | None  # the other person's name; None: worded without naming them
     reason: str
-    asked: bool = False
+    asked: bool = False  # the member asked staff to introduce them
+    _member: int = field(default=0, repr=False)
 
 
 @dataclass
@@ -98,6 +99,24 @@ class MemberNetwork:
     def suggestions(self) -> list[tuple[str, str]]:
         """(name or worded description, reason) per introduction."""
         return [(i.other or i.reason, i.reason if i.other else "") for i in self.introductions]
+
+
+def introduction_suggestion(*, member: Member, suggestion_id: int) -> Suggestion | None:
+    """A suggestion of the current run introducing `member` to someone, if the member may
+    ask for it: both of them accept introductions (the member's page offers no other)."""
+    round_ = member.program.current_round()
+    if round_ is None or not member.accepts_introductions:
+        return None
+    found = (
+        Suggestion.objects.filter(run__round=round_, run__is_current=True, pk=suggestion_id)
+        .pairs()
+        .involving(member)
+        .filter(
+            Q(member_a=member, member_b__accepts_introductions=True)
+            | Q(member_b=member, member_a__accepts_introductions=True)
+        )
+    )
+    return found.select_related("member_a", "member_b").first()
 
 
 def member_network(
@@ -300,7 +319,7 @@ def _introductions(result, member, run, people, neighbours, name_of, *, staff: b
         else:
             shared = len(neighbours.get(member.pk, set()) & neighbours.get(other, set()))
             reason = _worded(sector=people[other][2], shared=shared, kind=suggestion.kind)
-        result.introductions.append(Introduction(suggestion.pk, label, reason))
+        result.introductions.append(Introduction(suggestion.pk, label, reason, _member=other))
 
 
 def _worded(*, sector: str, shared: int, kind: str) -> str:
@@ -387,6 +406,8 @@ def _ego(result, member, rows, neighbours, steps, name_of, codes) -> None:
         for n in neighbours[m]:
             if m < n and n in placed:
                 result.lines.append((*points[m], *points[n]))
+    # Drawn in this order: people two steps out under direct ties, the member on top.
+    result.nodes.sort(key=lambda node: {"second": 0, "direct": 1, "me": 2}[node.role])
 
 
 @dataclass

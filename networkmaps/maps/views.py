@@ -6,14 +6,20 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.gzip import gzip_page
+from django.views.decorators.http import require_POST
 
 from members.access import MAP_ROLES, STAFF, member_for_user, program_for_user
 from members.privacy.audit import audit_record
+from members.requests import introduction_request_create, introduction_requests
 from netlead.params import whole_number
 from networkmaps.maps import data as maps
 from networkmaps.maps import posters
 from networkmaps.maps.forms import PosterForm
-from networkmaps.maps.my_network import member_network, removed_ties_shown
+from networkmaps.maps.my_network import (
+    introduction_suggestion,
+    member_network,
+    removed_ties_shown,
+)
 from networkmaps.maps.names import member_poster_code
 from networkmaps.models import Poster
 
@@ -147,6 +153,13 @@ def poster_download(request, slug, poster_id, extension):
 def my_network(request, slug):
     program, member = member_for_user(request, slug)
     network = member_network(member=member, viewer_role=request.program_role, viewer=member)
+    asked = {
+        a.member_b if a.member_a == member.pk else a.member_a
+        for a in introduction_requests(program=program, member=member)
+        if a.requester == member.pk
+    }
+    for introduction in network.introductions:
+        introduction.asked = introduction._member in asked
     return render(
         request,
         "networkmaps/my_network.html",
@@ -157,11 +170,29 @@ def my_network(request, slug):
             "removed_ties": removed_ties_shown(member=member, viewer_role=request.program_role),
             "map_open": program.members_see_map,
             "settings_url": reverse("members:my-settings", args=[program.slug]),
-            "ask_open": False,
-            "asked": set(),
+            "ask_open": True,
             "poster_code": _poster_code(program, member),
         },
     )
+
+
+@login_required
+@require_POST
+def my_introduction_ask(request, slug, suggestion_id):
+    """ "Ask staff to introduce us": the request lands in the weaving queue, by name for
+    staff, whatever the other person chose to show members."""
+    program, member = member_for_user(request, slug)
+    suggestion = introduction_suggestion(member=member, suggestion_id=suggestion_id)
+    if suggestion is None:
+        messages.error(request, "That introduction is no longer suggested for you.")
+        return redirect("networkmaps:my-network", slug=program.slug)
+    other = suggestion.member_b if suggestion.member_a_id == member.pk else suggestion.member_a
+    introduction_request_create(
+        program=program, requester=member, other=other, by_user=request.user,
+        words=f"Asked from their own page ({suggestion.get_kind_display().lower()}).",
+    )  # fmt: skip
+    messages.success(request, "Staff will see your request in their weaving queue.")
+    return redirect("networkmaps:my-network", slug=program.slug)
 
 
 def _poster_code(program, member) -> str | None:

@@ -263,3 +263,33 @@ def test_own_page_asks_consent_with_a_preview(client, world):
     page = client.get(reverse("networkmaps:my-network", args=[program.slug])).content.decode()
     assert "What another member sees of you" in page
     assert 'name="visibility"' in page  # the settings form posts unprefixed fields
+
+
+def test_hidden_match_can_ask_staff_to_introduce_them_and_it_lands_in_the_queue(client, hub):
+    from members.requests import introduction_requests
+
+    program, hana, others, zed = hub
+    suggestion = _suggest(program, hana, zed, "reason naming Zed Hidden")
+    page = client.get(reverse("networkmaps:my-network", args=[program.slug])).content.decode()
+    ask = reverse("networkmaps:my-introduction-ask", args=[program.slug, suggestion.pk])
+    assert ask in page and "Ask staff to introduce us" in page
+    response = client.post(ask, follow=True)
+    assert "Staff will see your request in their weaving queue." in response.content.decode()
+    asked = introduction_requests(program=program, member=hana)
+    assert [(a.requester, {a.member_a, a.member_b}, a.source) for a in asked] == [
+        (hana.pk, {hana.pk, zed.pk}, "member")
+    ]
+    page = response.content.decode()
+    assert "You asked staff to introduce you." in page and "Zed Hidden" not in page
+
+
+def test_a_member_cannot_ask_for_an_introduction_that_is_not_theirs(client, hub):
+    from members.requests import introduction_requests
+
+    program, hana, others, zed = hub
+    theirs = _suggest(program, others[0], zed, "not Hana's")
+    response = client.post(
+        reverse("networkmaps:my-introduction-ask", args=[program.slug, theirs.pk]), follow=True
+    )
+    assert "no longer suggested for you" in response.content.decode()
+    assert introduction_requests(program=program) == []
