@@ -9,7 +9,8 @@ can be found and restored."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+import math
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,6 +40,7 @@ KIND_SHORT = {
     "closure": "Triangle", "bridge": "Bridge", "periphery": "Bring in",
     "hub_relief": "Hub relief", "key_players": "Key players", "request": "Asked for",
 }  # fmt: skip
+WEEK_SHARE = 0.4  # of this week's introductions, at most this share of one kind
 REQUEST_VALUE = 1.0  # a member asked: as valuable as the best suggestion of any kind
 
 
@@ -82,6 +84,7 @@ class Queue:
     chance_from: str
     groupings: dict[str, list[str]]  # grouping -> its values, for the filters
     total: int
+    week_cap: int = 0  # at most this many of this week's introductions of one kind
 
 
 def weaving_queue(
@@ -126,10 +129,12 @@ def weaving_queue(
             program.members.filter(name__icontains=member).values_list("pk", flat=True)[:500]
         )
         shown = [i for i in shown if wanted & set(_members_of(i))]
-    for position, item in enumerate(shown, start=1):
-        item.rank = position
     n = program.weaving_this_week if state == "open" else 0
-    this_week, rest = shown[:n], shown[n:]
+    this_week = _this_week(shown, n)
+    chosen = {id(i) for i in this_week}
+    rest = [i for i in shown if id(i) not in chosen]
+    for position, item in enumerate(this_week + rest, start=1):
+        item.rank = position
     paged = Paginator(rest, PAGE_SIZE).get_page(page) if rest else None
     visible = this_week + (list(paged.object_list) if paged else [])
     _add_details(program, round_, visible)
@@ -150,7 +155,32 @@ def weaving_queue(
         chance_from=chance_from,
         groupings={d: v for d, v in groupings.items() if v},
         total=len(shown),
+        week_cap=week_cap(n),
     )
+
+
+def week_cap(n: int) -> int:
+    return max(1, math.ceil(WEEK_SHARE * n))
+
+
+def _this_week(shown: list[QueueItem], n: int) -> list[QueueItem]:
+    """The top ``n`` in rank order, at most WEEK_SHARE of them of one kind while other
+    kinds are open: a week of only one kind of introduction is a poor week."""
+    cap = week_cap(n)
+    picked: list[QueueItem] = []
+    per_kind: Counter[str] = Counter()
+    for item in shown:
+        if len(picked) == n:
+            break
+        if item.pair and per_kind[item.kind] < cap:
+            picked.append(item)
+            per_kind[item.kind] += 1
+    for item in shown:  # not enough variety: fill in rank order
+        if len(picked) == n:
+            break
+        if item.pair and item not in picked:
+            picked.append(item)
+    return sorted(picked, key=shown.index)
 
 
 def _members_of(item: QueueItem) -> list[int]:

@@ -128,3 +128,12 @@ def test_every_suggestion_carries_value_chance_and_priority_in_queue_order():
     assert [s.facts["priority"] for s in pairs] == sorted(
         (s.facts["priority"] for s in pairs), reverse=True
     )
+
+
+def test_no_kind_crowds_out_the_others():
+    graph, people = demo_input(0)
+    pool, picked, _ = queue(graph, people, DIVIDES)
+    kinds = Counter(s.kind for s in picked)
+    assert all(kinds[kind] <= limit for kind, limit in DEFAULT_LIMITS.items())
+    # Every kind the pool offers reaches the queue.
+    assert set(kinds) == {s.kind for s in pool}
