@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from members.access import STAFF, program_for_user
+from members.models import Program
 from networkmaps import glossary
-from networkmaps.runs import selectors, services
+from networkmaps.runs import rules, selectors, services
 from networkmaps.weaving.outcomes import introduction_outcomes
 
 
@@ -28,8 +29,28 @@ def dashboard(request, slug):
             "graph_choices": glossary.GRAPH_CHOICES,
             "member_metrics": glossary.MEMBER_METRICS,
             "glossary_notes": glossary.GLOSSARY_NOTES,
+            "rules_form": rules.RoundRulesForm(instance=program),
         },
     )
+
+
+@login_required
+@require_POST
+def round_rules(request, slug):
+    program = program_for_user(request, slug, roles=STAFF)
+    form = rules.RoundRulesForm(request.POST, instance=Program.objects.get(pk=program.pk))
+    if not form.is_valid():
+        errors = "; ".join(f"{form.fields[k].label}: {' '.join(v)}" for k, v in form.errors.items())
+        messages.error(request, f"Not saved — {errors}")
+        return redirect("networkmaps:dashboard", slug=program.slug)
+    changed = rules.round_rules_set(
+        program=program,
+        missing_answers=form.cleaned_data["missing_answers"],
+        threshold=form.cleaned_data["low_response_threshold"],
+        by=request.user.get_username(),
+    )
+    messages.info(request, "Saved; every round is being recomputed." if changed else "Saved.")
+    return redirect("networkmaps:dashboard", slug=program.slug)
 
 
 @login_required
@@ -65,7 +86,10 @@ def member_table(request, slug):
     table = selectors.member_table(
         program=program, round_id=request.GET.get("round"), sort=request.GET.get("sort", "")
     )
-    page = Paginator(table.rows, 50).get_page(request.GET.get("page"))
+    # issue 16: find a member by name, across every page of the table.
+    query = request.GET.get("q", "").strip()[:200]
+    rows = table.rows.filter(member__name__icontains=query) if query else table.rows
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
     selectors.rank_stability_mark(run=table.run, rows=page)
     return render(
         request,
@@ -75,5 +99,6 @@ def member_table(request, slug):
             "table": table,
             "page": page,
             "metrics": glossary.MEMBER_METRICS,
+            "query": query,
         },
     )

@@ -108,3 +108,23 @@ def test_metric_pages_are_not_found_for_members_and_other_programs(client, demo_
     ProgramRoleFactory(user=outsider, program=member_services.demo_program_seed(slug="other"))
     client.force_login(outsider)
     assert client.get(url).status_code == 404
+
+
+def test_staff_change_the_missing_answer_rule_and_every_round_recomputes(staff_client, computed):
+    url = reverse("networkmaps:round-rules", args=[computed.slug])
+    before = MetricRun.objects.filter(program=computed).count()
+    response = staff_client.post(
+        url, {"missing_answers": "as_reported", "low_response_threshold": 50}
+    )
+    assert response.status_code == 302
+    computed.refresh_from_db()
+    assert (computed.missing_answers, computed.low_response_threshold) == ("as_reported", 50)
+    assert MetricRun.objects.filter(program=computed).count() == before + 2
+    page = staff_client.get(reverse("networkmaps:dashboard", args=[computed.slug]))
+    assert "missing answers are as reported (no repair" in page.content.decode()
+
+    response = staff_client.post(url, {"missing_answers": "guess", "low_response_threshold": 150})
+    computed.refresh_from_db()
+    assert computed.low_response_threshold == 50 and computed.missing_answers == "as_reported"
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert any("Low response below (%)" in m and "Missing answers" in m for m in messages)
