@@ -363,6 +363,7 @@ def survey_review(request, invitation):
             request.session[f"survey-submitted-{invitation.pk}"] = submitted.__dict__
             return redirect("members:survey-done", request.survey_token)
     type_names = {t.pk: t.name for t in context["types"]}
+    asked = {q.key: q.text for q in questions.tie_questions(survey=invitation.survey)}
     entries = [(p.name, e, False) for p, e in context["known"]]
     entries += [(u["name"], u, True) for u in context["answers"]["unlisted"]]
     context["rows"] = [
@@ -371,6 +372,9 @@ def survey_review(request, invitation):
             "types": [type_names[t] for t in entry.get("types", []) if t in type_names],
             "strength": entry.get("strength"),
             "unlisted": unlisted,
+            "quality": [
+                (key, value) for key, value in (entry.get("quality") or {}).items() if key in asked
+            ],
         }
         for name, entry, unlisted in entries
     ]
