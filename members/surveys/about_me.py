@@ -5,6 +5,7 @@ program's own attributes)."""
 from __future__ import annotations
 
 from members.models import Member, Survey, SurveyInvitation
+from members.signals import network_changed_send
 from members.surveys import questions
 from members.surveys.drafts import _answers_change
 
@@ -57,4 +58,11 @@ def member_attributes_update(
             changed.append("attributes")
     if changed:
         member.save(update_fields=sorted(set(changed)))
+        # Sector, region and the program's attributes are divides the round is measured by.
+        if set(changed) - {"issue_areas"}:
+            network_changed_send(
+                program_id=survey.program_id,
+                round_ids=[survey.round_id],
+                reason="survey answers changed a member's groups",
+            )
     return changed
