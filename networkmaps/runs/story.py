@@ -34,10 +34,16 @@ def story_sentences(
     ties = _int(now.get("ties"))
     if previous is not None and then.get("ties") is not None:
         change = ties - _int(then.get("ties"))
-        verb = "grew by" if change > 0 else "shrank by" if change < 0 else "kept"
+        moved = (
+            f"grew by {_n(change, 'tie')}"
+            if change > 0
+            else f"shrank by {_n(-change, 'tie')}"
+            if change < 0
+            else "kept the same number of ties"
+        )
         text = (
-            f"The network {verb} {_n(abs(change), 'tie')} between {previous.name} and "
-            f"{latest.name} ({_int(then.get('ties')):,} → {ties:,})"
+            f"The network {moved} between {previous.name} and {latest.name} "
+            f"({_int(then.get('ties')):,} → {ties:,})"
         )
         blind = _int(now.get("ties_not_comparable"))
         if blind:
