@@ -176,6 +176,9 @@ class MapPayload(models.Model):
     body = models.BinaryField()
     member_ids = models.JSONField(default=list, help_text="Members in the order of the nodes.")
     etag = models.CharField(max_length=64)
+    members_digest = models.CharField(
+        max_length=64, blank=True, help_text="The members' groups the map was drawn with."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

@@ -21,6 +21,7 @@ from networkmaps.maps.my_network import (
     removed_ties_shown,
 )
 from networkmaps.maps.names import member_poster_code
+from networkmaps.maps.payload import map_payload_serve
 from networkmaps.models import Poster
 
 
@@ -48,6 +49,22 @@ def map_detail(request, slug):
 def map_data(request, slug):
     program = _map_program(request, slug)
     anonymised = request.GET.get("anonymised") == "1"
+    # issue 18: the plain map of a round's current run is stored with the run (maps/payload.py).
+    if not anonymised and not request.GET.get("compare"):
+        stored = map_payload_serve(
+            request,
+            program=program,
+            round_id=_number(request.GET.get("round")),
+            viewer_role=request.program_role,
+            viewer_member_id=_own_member_id(request, program),
+        )
+        if stored is not None:
+            response, round_ = stored
+            audit_record(
+                program=program, actor=request.user, action="view_network",
+                target=f"map of {round_.name}", details={"round": round_.pk, "anonymised": False},
+            )  # fmt: skip
+            return response
     try:
         data = maps.map_data(
             program=program,

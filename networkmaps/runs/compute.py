@@ -24,6 +24,7 @@ from networkmaps.graph.input import build_graphs
 from networkmaps.graph.layout import compute_layout
 from networkmaps.graph.metrics import ENGINE, GraphInput, compute_metrics
 from networkmaps.graph.metrics.paths import path_sources
+from networkmaps.maps.payload import map_payload_store
 from networkmaps.models import (
     Community,
     MetricRun,
@@ -295,6 +296,9 @@ def _complete(run, data, merged, result, plan, fingerprint, timings, started) ->
     if finished:
         _analyze_after_large_store(len(result.nodes))
         decision_outcomes_update(round_=run.round)
+        mark = time.perf_counter()
+        map_payload_store(run=run)
+        timings["map_payload"] = time.perf_counter() - mark
     MetricRun.objects.filter(pk=run.pk).update(
         timings=timings | {"total": time.perf_counter() - started}
     )

@@ -1,0 +1,93 @@
+"""The map data stored with each run (networkmaps/maps/payload.py): names per viewer at
+serve time, ETag / Last-Modified, and never served when the members' groups moved on."""
+
+import gzip
+import re
+
+import pytest
+from django.urls import reverse
+
+from members.models import Member
+from networkmaps.maps import data as maps
+from networkmaps.models import MapPayload, MetricRun
+from tests.factories import ProgramRoleFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _login(client, program, role):
+    user = UserFactory()
+    ProgramRoleFactory(user=user, program=program, role=role)
+    client.force_login(user)
+
+
+def _get(client, program, **headers):
+    return client.get(reverse("networkmaps:map-data", args=[program.slug]), headers=headers)
+
+
+def test_a_run_stores_its_map_without_any_name(computed):
+    run = MetricRun.objects.current().get(round=computed.current_round())
+    stored = MapPayload.objects.get(run=run)
+    body = gzip.decompress(bytes(stored.body)).decode()
+    names = computed.members.values_list("name", flat=True)
+    assert [n for n in names if n in body] == []
+    assert sorted(stored.member_ids) == sorted(run.node_metrics.values_list("member_id", flat=True))
+
+
+def test_stored_map_filters_names_per_viewer_through_the_visibility_rule(client, computed):
+    run = MetricRun.objects.current().get(round=computed.current_round())
+    drawn = computed.members.filter(metrics__run=run).order_by("pk")
+    named, hidden = drawn[0], drawn[1]
+    Member.objects.filter(pk=named.pk).update(visibility=Member.Visibility.MEMBERS)
+    Member.objects.filter(pk=hidden.pk).update(visibility=Member.Visibility.STAFF)
+
+    _login(client, computed, "staff")
+    staff = _get(client, computed)
+    assert staff.has_header("ETag")  # served from the stored payload
+    nodes = staff.json()["nodes"]
+    assert hidden.pk in nodes["id"] and hidden.name in nodes["label"]
+
+    _login(client, computed, "facilitator")
+    facilitator = _get(client, computed)
+    assert facilitator.has_header("ETag") and facilitator["ETag"] != staff["ETag"]
+    nodes = facilitator.json()["nodes"]
+    assert hidden.pk not in nodes["id"] and hidden.name not in nodes["label"]
+    row = nodes["id"].index(named.pk)
+    assert nodes["label"][row] == named.name
+    for row, member_id in enumerate(nodes["id"]):
+        if member_id is None:
+            assert re.fullmatch(r"M\d{3,}", nodes["label"][row]) and nodes["title"][row] == ""
+
+    # The same viewer's map built on request has the same names, ids and everything else.
+    live = maps.map_data(program=computed, viewer_role="facilitator")
+    stored = facilitator.json()
+    assert stored["nodes"]["id"] == live["nodes"]["id"]
+
+    def named(nodes):
+        return [label for label, i in zip(nodes["label"], nodes["id"], strict=True) if i]
+
+    assert named(stored["nodes"]) == named(live["nodes"])
+    for key in ("groups", "metrics", "edges", "counts", "round"):
+        assert stored[key] == live[key]
+    assert stored["nodes"]["x"] == live["nodes"]["x"]
+
+
+def test_stored_map_answers_not_modified_to_a_browser_that_has_it(staff_client, computed):
+    first = _get(staff_client, computed)
+    assert first.has_header("Last-Modified")
+    again = _get(staff_client, computed, if_none_match=first["ETag"])
+    assert again.status_code == 304 and again["ETag"] == first["ETag"]
+
+
+def test_a_renamed_member_is_served_at_once_and_changed_groups_build_afresh(staff_client, computed):
+    member = computed.members.filter(metrics__run__is_current=True).order_by("pk").first()
+    Member.objects.filter(pk=member.pk).update(name="Renamed Person")
+    response = _get(staff_client, computed)
+    assert response.has_header("ETag") and "Renamed Person" in response.json()["nodes"]["label"]
+
+    later = computed.cohorts.exclude(members=member).order_by("-year").first()
+    member.cohorts.add(later)
+    response = _get(staff_client, computed)
+    assert not response.has_header("ETag")  # built on request, from today's cohorts
+    row = response.json()["nodes"]["id"].index(member.pk)
+    assert response.json()["nodes"]["extra_cohorts"].get(str(row)) is not None
