@@ -59,6 +59,7 @@ def survey_new(request, slug):
             cohorts=data["cohorts"],
             round_=data["round"],
         )
+        Survey.objects.filter(pk=survey.pk).update(type_wording=form.type_wording())
         messages.success(request, f"Survey created with {survey.invitations.count()} invitations.")
         return redirect("members:survey-detail", slug=program.slug, survey_id=survey.pk)
     return render(request, "members/survey/survey_form.html", {"program": program, "form": form})

@@ -432,12 +432,18 @@ def test_staff_create_a_survey_with_a_new_round(client, world):
             "closes_on": (today + datetime.timedelta(days=20)).isoformat(),
             "relationship_types": [world.knows.pk],
             "cohorts": [cohort.pk],
+            f"question_{world.knows.pk}": "We have worked together",
+            f"help_{world.knows.pk}": "On a project, a board or a campaign",
         },
     )
     assert response.status_code == 302
     created = world.program.surveys.get(name="Year three survey")
     assert created.round.name == "Year three survey"
     assert created.invitations.count() == 5
+    assert created.wording(world.knows) == {
+        "question": "We have worked together",
+        "help": "On a project, a board or a campaign",
+    }
 
 
 def test_forty_percent_response_page_and_closing_runs_metrics(
