@@ -24,6 +24,13 @@ from tests.factories import (
     UserFactory,
 )
 
+ACCEPT = {
+    "username": "dee",
+    "password": "a-long-pass-phrase-42",
+    "consent-visibility": "members",
+    "consent-accepts_introductions": "on",
+}
+
 
 @pytest.fixture
 def program(db):
@@ -126,7 +133,8 @@ def test_one_link_makes_one_account_when_sent_four_times_at_once():
         client = Client()
         start.wait()
         try:
-            response = client.post(url, {"username": "dee", "password": "a-long-pass-phrase-42"})
+            # The consent choices a member's acceptance page asks for (issue 16) come along.
+            response = client.post(url, ACCEPT)
             statuses.append(response.status_code)
         finally:
             connection.close()
