@@ -106,19 +106,20 @@ def path_plan(*, n: int, pairs: int) -> PathPlan:
     cpu = sweep_seconds(sources=n, n=n, pairs=pairs, speed=speed)
     parallel = threads * (workers if split else 1)
     wall = cpu / parallel
+    took = f"about {wall:,.0f} s" if wall >= 1 else "under a second"
     where = f"{workers} worker process(es)" if split else "one worker process"
     where += f" x {threads} thread(s)" if threads > 1 else ""
     if wall <= budget or n <= PIVOTS:
         pivots = None
         reason = (
-            f"exact: the full sweep of {n:,} members takes about {wall:,.0f} s on {where}, "
+            f"exact: the full sweep of {n:,} members takes {took} on {where}, "
             f"within the {budget:,.0f} s budget"
         )
     else:
         pivots = PIVOTS
         reason = (
             f"estimated from {PIVOTS:,} pivots: the exact sweep of {n:,} members would take "
-            f"about {wall:,.0f} s on {where}, over the {budget:,.0f} s budget"
+            f"{took} on {where}, over the {budget:,.0f} s budget"
         )
     sources = n if pivots is None else pivots
     blocks = 1

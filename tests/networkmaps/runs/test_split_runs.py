@@ -3,6 +3,7 @@
 
 import pytest
 from django.test import override_settings
+from django.urls import reverse
 
 from netlead.celery import app as celery_app
 from networkmaps.models import MetricRun, NodeMetric, PathBlock, PathSweep
@@ -170,3 +171,17 @@ def test_node_metric_rows_store_every_value_as_given(demo_program):
     assert a.constraint is None and a.effective_size is None and a.pagerank == 0.25
     assert a.brokerage == tricky
     assert b.betweenness == 1e-300 and b.x is None and b.brokerage == {"brokerage_sector": None}
+
+
+def test_dashboard_counts_blocks_done_and_says_why_exact(staff_client, demo_program, blocks_queued):
+    url = reverse("networkmaps:dashboard", args=[demo_program.slug])
+    run, sweep = _start_split_run(demo_program, demo_program.current_round())
+    split.block_compute(sweep_id=sweep.pk, index=0)
+    page = staff_client.get(url).content.decode()
+    assert "paths: 1 of 4 blocks done" in page
+    celery_app.conf.task_always_eager = True
+    for index in (1, 2, 3):
+        split.block_compute(sweep_id=sweep.pk, index=index)
+    page = staff_client.get(url).content.decode()
+    assert "Path metrics exact: the full sweep of 120 members takes under a second" in page
+    assert "split into 4 blocks for the workers" in page
