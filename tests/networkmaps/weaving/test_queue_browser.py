@@ -54,5 +54,14 @@ def test_this_week_fits_the_first_screen_and_a_page_is_under_three_screens(
     assert page.locator(".q-item:not(.q-week) .q-more[open] form").count() >= 2
     page.screenshot(path=f"/tmp/netlead-weaving-{screen}-open.png", full_page=False)
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+    # What would the top introduction change? The page fits the screen's width too.
+    a, b = queue.this_week[0].pair
+    page.goto(
+        f"{live_server.url}/programs/{demo_program.slug}/weaving/what-if/?first={a}&second={b}"
+    )
+    page.wait_for_load_state("networkidle")
+    assert "reaches in two steps" in page.inner_text("main")
+    page.screenshot(path=f"/tmp/netlead-weaving-what-if-{screen}.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert not errors
     context.close()
