@@ -379,6 +379,9 @@ def survey_review(request, invitation):
         for name, entry, unlisted in entries
     ]
     context["problems"] = problems
+    context["undecided"] = any(
+        e.get("prior") and e.get("still") is None for _, e in context["known"]
+    )
     return render(request, "members/survey/answer_review.html", context)
 
 
