@@ -12,6 +12,13 @@ from members.surveys import views_answer, views_staff
 app_name = "members"
 urlpatterns = [
     path("new-program/", views_setup.program_new, name="program-new"),  # issue 12
+    path("programs/<slug:slug>/setup/roles/", views_setup.setup_roles, name="setup-roles"),
+    path("programs/<slug:slug>/setup/<str:kind>/", views_setup.setup_section, name="setup"),
+    path(
+        "programs/<slug:slug>/setup/<str:kind>/<int:pk>/",
+        views_setup.setup_section,
+        name="setup",
+    ),
     path("programs/<slug:slug>/me/settings/", views_privacy.my_settings, name="my-settings"),
     path(
         "programs/<slug:slug>/me/ties/<int:relationship_id>/remove/",

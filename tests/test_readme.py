@@ -34,3 +34,29 @@ def test_the_readme_names_its_commands():
         _named(r"manage\.py ([a-z_]+)")
     )
     assert {"run", "test", "worker", "beat"} <= set(_named(r"`make ([a-z]+)"))
+
+
+# Real commits: compute_metrics --wait waits for runs queued on commit.
+@pytest.mark.django_db(transaction=True)
+def test_start_your_own_program_runs_as_written(monkeypatch):
+    """Every command of the README's "Start your own program" block, run in order."""
+    import shlex
+
+    from django.core.management import call_command
+
+    from members.models import MemberAttribute, Program
+    from tests.factories import UserFactory
+
+    section = README.split("## Start your own program", 1)[1].split("\n## ", 1)[0]
+    block = section.split("```sh", 1)[1].split("```", 1)[0]
+    commands = [shlex.split(line) for line in block.strip().splitlines()]
+    assert len(commands) == 4
+    UserFactory(username="demo")
+    monkeypatch.chdir(ROOT)
+    for words in commands:
+        assert words[:2] == [".venv/bin/python", "manage.py"]
+        call_command(*words[2:])
+    program = Program.objects.get(slug="river")
+    assert program.members.count() == 5
+    assert program.current_round().name == "Year one"
+    assert MemberAttribute.objects.filter(program=program, key="office").exists()

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import io
+
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
-from members.models import AuditEvent, Program, ProgramRole
+from members.imports.services import network_import
+from members.models import AuditEvent, Member, Program, ProgramRole, Relationship, Round
 from members.privacy.audit import audit_record
+from members.privacy.erasure import member_erase
 
 CREATE_PERMISSION = "members.add_program"
 
@@ -57,3 +61,91 @@ def program_create(
     except IntegrityError as exc:
         raise ProgramRefused({"slug": f"“{slug}” is taken by another program."}) from exc
     return program
+
+
+# --- the staff setup pages -----------------------------------------------------------------
+
+SETUP_ACTION = "setup_change"  # audit action of the setup pages
+
+
+def setup_row_save(*, form, actor, kind: str) -> object:
+    """Save a setup form's row (new or changed) and audit it; a round marked current becomes
+    the program's current round, chosen by staff (imports then leave it)."""
+    created = form.instance.pk is None
+    with transaction.atomic():
+        row = form.save(commit=False)
+        row.program = form.program
+        if kind == "rounds" and form.cleaned_data.get("current"):
+            Round.objects.filter(program=form.program, is_current=True).exclude(pk=row.pk).update(
+                is_current=False
+            )
+            row.is_current = True
+            Program.objects.filter(pk=form.program.pk).update(current_round_chosen=True)
+        row.save()
+        form.save_m2m()
+        audit_record(
+            program=form.program,
+            actor=actor,
+            action=SETUP_ACTION,
+            target=f"{kind}: {row}",
+            details={"created" if created else "changed": sorted(form.changed_data)},
+        )
+    return row
+
+
+def setup_row_delete(*, program: Program, row, actor, kind: str) -> str:
+    """Delete a setup row; returns "" or why it cannot go (a relationship type with ties)."""
+    label = str(row)
+    with transaction.atomic():
+        if kind == "members":
+            member_erase(member=row, actor=actor)
+        elif kind == "types" and Relationship.objects.filter(type=row).exists():
+            return f"“{label}” has ties; delete them (or the rounds) first."
+        elif kind == "attributes":
+            key = row.key
+            holders = Member.objects.filter(program=program, attributes__has_key=key)
+            for member in holders.only("pk", "attributes"):
+                member.attributes.pop(key, None)
+                Member.objects.filter(pk=member.pk).update(attributes=member.attributes)
+            row.delete()
+        else:
+            row.delete()
+        audit_record(
+            program=program, actor=actor, action=SETUP_ACTION, target=f"{kind}: {label}",
+            details={"deleted": True},
+        )  # fmt: skip
+    return ""
+
+
+def role_set(*, program: Program, user, role: str, actor) -> ProgramRole:
+    with transaction.atomic():
+        found, _ = ProgramRole.objects.update_or_create(
+            program=program, user=user, defaults={"role": role}
+        )
+        audit_record(
+            program=program, actor=actor, action=AuditEvent.Action.ROLE_CHANGE,
+            target=user.get_username(), details={"role": role},
+        )  # fmt: skip
+    return found
+
+
+def role_remove(*, program: Program, role: ProgramRole, actor) -> None:
+    with transaction.atomic():
+        username = role.user.get_username()
+        role.delete()
+        audit_record(
+            program=program, actor=actor, action=AuditEvent.Action.ROLE_CHANGE,
+            target=username, details={"role": None},
+        )  # fmt: skip
+
+
+def members_paste(*, program: Program, text: str, actor) -> list[str]:
+    """Add the pasted members ("name, email" a line) through the one import: all or none.
+    Returns the problems, each naming its line."""
+    lines = ["name,email"] + [line.strip() for line in text.splitlines() if line.strip()]
+    data = io.BytesIO("\n".join(lines).encode())
+    data.name = "pasted list"
+    report = network_import(program=program, members_file=data, user=actor)
+    return [
+        f"Line {p.row - 1}, {p.column}: {p.message}" if p.row else str(p) for p in report.problems
+    ]

@@ -17,7 +17,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from members.models import Program, RelationshipType, Round
+from members.models import Member, MemberAttribute, Program, RelationshipType, Round
 from members.round_graph import cohort_of, member_cohorts, round_graph_load
 from networkmaps.glossary import MEMBER_METRICS
 from networkmaps.graph import poster as drawing
@@ -32,6 +32,18 @@ GROUPINGS: dict[str, tuple[str, str, str]] = {
     "region": ("Region", "regions", "No region recorded"),
     "organisation": ("Organisation", "organisations", "No organisation recorded"),
 }
+
+
+def program_groupings(*, program_id: int) -> dict[str, tuple[str, str, str]]:
+    """GROUPINGS plus the program's own category attributes ("attr:<key>"; issue 12)."""
+    own = MemberAttribute.objects.filter(
+        program_id=program_id, hidden=False, kind=MemberAttribute.Kind.CATEGORY
+    ).values_list("key", "label")
+    return GROUPINGS | {
+        f"attr:{key}": (label, label.lower(), f"No {label.lower()} recorded") for key, label in own
+    }
+
+
 # The palette's greys are kept for "other" and "not recorded", so that a real category is
 # never mistaken for a missing value.
 CATEGORY_COLOURS = tuple(c for c in drawing.PALETTE if c not in {"#595959", "#898989", "#ABABAB"})
@@ -101,7 +113,7 @@ def snapshot_load(*, round_: Round) -> Snapshot:
     member_ids = [row[0] for row in rows]
     cohorts = member_cohorts(program_id=round_.program_id)
     community_names = _community_names(run)
-    return Snapshot(
+    snapshot = Snapshot(
         round=round_,
         run=run,
         member_ids=member_ids,
@@ -120,6 +132,22 @@ def snapshot_load(*, round_: Round) -> Snapshot:
         metrics={key: [row[4 + i] for row in rows] for i, key in enumerate(SIZE_METRIC_KEYS)},
         cohorts=[cohorts.get(m, []) for m in member_ids],
     )
+    return _with_attributes(snapshot)
+
+
+def _with_attributes(snapshot: Snapshot) -> Snapshot:
+    """The program's category attributes as more groups of the snapshot (issue 12)."""
+    keys = [k for k in program_groupings(program_id=snapshot.round.program_id) if k[:5] == "attr:"]
+    if keys:
+        values = dict(
+            Member.objects.filter(program_id=snapshot.round.program_id).values_list(
+                "id", "attributes"
+            )
+        )
+        for key in keys:
+            given = [(values.get(m) or {}).get(key[5:]) for m in snapshot.member_ids]
+            snapshot.groups[key] = [None if v in (None, "") else str(v) for v in given]
+    return snapshot
 
 
 def _community_names(run: MetricRun) -> dict[int, str]:
@@ -201,7 +229,9 @@ def _natural(text: str) -> list:
 
 
 def grouping_categories(snapshot: Snapshot, key: str, *, anonymised: bool):
-    label, plural, missing = GROUPINGS[key]
+    label, plural, missing = (
+        GROUPINGS.get(key) or program_groupings(program_id=snapshot.round.program_id)[key]
+    )
     found, index = categories_assign(snapshot.groups[key], missing=missing, by_name=key == "cohort")
     if anonymised and key == "organisation":
         # Organisations name people's employers: numbered, in colour order, like people.
@@ -250,7 +280,9 @@ def map_page(*, program: Program) -> dict:
         "program": program.name,
         "rounds": [{"id": r.pk, "name": r.name} for r in rounds],
         "round": current.pk if current else None,
-        "groupings": [{"key": k, "label": v[0]} for k, v in GROUPINGS.items()],
+        "groupings": [
+            {"key": k, "label": v[0]} for k, v in program_groupings(program_id=program.pk).items()
+        ],
         "metrics": [{"key": m.key, "label": m.label, "help": m.help} for m in SIZE_METRICS],
     }
 
@@ -303,7 +335,7 @@ def map_data(
         lost = sorted(before - {(a, b) for a, b, _ in pairs})
 
     groups = {}
-    for key in GROUPINGS:
+    for key in program_groupings(program_id=program.pk):
         label, plural, found, index = grouping_categories(snapshot, key, anonymised=anonymised)
         groups[key] = {
             "label": label,

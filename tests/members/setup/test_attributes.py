@@ -60,3 +60,17 @@ def test_metric_run_measures_the_custom_divide(offices):
     ei = run.network_metrics.get(name="ei_attr:office").value
     # Oslo–Oslo inside, Oslo–Lima across; the member with no office is left out.
     assert ei == 0.0
+
+
+def test_the_map_colours_and_filters_by_the_attribute(offices, client):
+    from networkmaps.maps.data import map_data, map_page
+
+    program, round_, people = offices
+    compute_all_rounds(program)
+    assert {"key": "attr:office", "label": "Office"} in map_page(program=program)["groupings"]
+    data = map_data(program=program, viewer_role="staff")
+    office = data["groups"]["attr:office"]
+    assert office["label"] == "Office"
+    labels = [office["values"][i]["label"] for i in office["of"]]
+    assert sorted(labels) == sorted(["Oslo", "Oslo", "Lima", "No office recorded"])
+    assert "attr:years" not in data["groups"] and "attr:secret" not in data["groups"]
