@@ -11,11 +11,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from members.access import STAFF, member_for_user, program_for_user
-from members.models import AuditEvent
+from members.models import AuditEvent, Member
 from members.privacy import consent, erasure, own_data
 from members.privacy import invitations as invites  # the module: two views share its names
 from members.privacy.audit import audit_record
-from members.privacy.forms import AcceptInvitationForm, InvitationForm, MemberSettingsForm
+from members.privacy.forms import (
+    CONSENT_PREFIX,
+    AcceptInvitationForm,
+    InvitationForm,
+    MemberSettingsForm,
+)
 
 
 @login_required
@@ -140,7 +145,14 @@ def invitation_accept(request, token):
     except invites.InvitationError as exc:
         return render(request, "members/invitation_invalid.html", {"reason": str(exc)}, status=410)
     form = AcceptInvitationForm(request.POST or None)
-    if request.method == "POST" and (request.user.is_authenticated or form.is_valid()):
+    # A member's invitation asks their consent too (issue 16), recorded as they accept; a
+    # post without the choices (not from the page) leaves the safe default, staff only.
+    choices = MemberSettingsForm(request.POST or None, prefix=CONSENT_PREFIX)
+    asked = invitation.member_id is not None and f"{CONSENT_PREFIX}-visibility" in request.POST
+    chosen = not asked or choices.is_valid()
+    if request.method == "POST" and not chosen:
+        messages.error(request, "Who may see you: choose one of the two options.")
+    if request.method == "POST" and chosen and (request.user.is_authenticated or form.is_valid()):
         signed_in = request.user.is_authenticated
         try:
             if signed_in:
@@ -161,6 +173,10 @@ def invitation_accept(request, token):
                 request, "members/invitation_invalid.html", {"reason": str(exc)}, status=410
             )
         else:
+            if asked:
+                consent.member_settings_update(
+                    member=Member.objects.get(pk=invitation.member_id), **choices.cleaned_data
+                )
             if not signed_in:
                 user = get_user_model().objects.get(username=form.cleaned_data["username"])
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
