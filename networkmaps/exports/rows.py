@@ -20,7 +20,7 @@ from datetime import date
 from django.db.models import IntegerField
 from django.utils import timezone
 
-from members.models import Member, Program, Round
+from members.models import Member, MemberAttribute, Program, Round
 from members.round_graph import round_graph_load
 from networkmaps.exports.tie_quality import (
     member_answers_by_member,
@@ -52,6 +52,7 @@ class ExportMember:
     metrics: dict[str, float | int | str | None]
     position: tuple[float, float] | None
     answers: dict[str, str] = field(default_factory=dict)  # issue 15: named exports only
+    attributes: dict[str, object] = field(default_factory=dict)  # issue 12: named only
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,8 @@ class ExportData:
     ties: list[ExportTie]
     metric_columns: list[str] = field(default_factory=list)
     answer_columns: list[str] = field(default_factory=list)  # survey questions about oneself
+    # issue 12: the program's own member attributes, (key, "string" or "double").
+    attribute_columns: list[tuple[str, str]] = field(default_factory=list)
     integer_metrics: frozenset[str] = frozenset()
     exported_on: date = field(default_factory=date.today)
 
@@ -104,6 +107,18 @@ class ExportData:
         if column.startswith("brokerage_"):
             return "string"
         return "double"
+
+
+def _attributes(program: Program) -> tuple[list[tuple[str, str]], dict[int, dict]]:
+    """The program's attribute columns (key, type) and each member's values (issue 12)."""
+    columns = [
+        (key, "double" if kind == MemberAttribute.Kind.NUMBER else "string")
+        for key, kind in program.member_attributes.values_list("key", "kind")
+    ]
+    if not columns:
+        return [], {}
+    values = Member.objects.filter(program=program).values_list("pk", "attributes")
+    return columns, {pk: found for pk, found in values if found}
 
 
 def member_file_id(pk: int, external_id: str) -> str:
@@ -134,6 +149,8 @@ def export_data_load(*, program: Program, round_: Round, anonymised: bool) -> Ex
     metrics, positions, metric_columns = _run_metrics(round_)
     # Answers about oneself are a person's own words: never in an anonymised file.
     answer_columns, answers = ([], {}) if anonymised else member_answers_by_member(round_=round_)
+    # issue 12: program attributes go in named files only (anonymise.py releases no others).
+    attribute_columns, attributes = ([], {}) if anonymised else _attributes(program)
 
     if anonymised:
         numbers = anonymous_numbers(len(members))
@@ -164,6 +181,7 @@ def export_data_load(*, program: Program, round_: Round, anonymised: bool) -> Ex
             metrics=metrics.get(pk, {}),
             position=positions.get(pk),
             answers=answers.get(pk, {}),
+            attributes=attributes.get(pk, {}),
         )
         for pk, _, email, _, title, sector, region, tags, organisation in members
     ]
@@ -187,6 +205,7 @@ def export_data_load(*, program: Program, round_: Round, anonymised: bool) -> Ex
         ties=ties,
         metric_columns=metric_columns,
         answer_columns=answer_columns,
+        attribute_columns=attribute_columns,
         integer_metrics=frozenset(
             f.name for f in NodeMetric._meta.get_fields() if isinstance(f, IntegerField)
         ),

@@ -49,6 +49,7 @@ def _member_columns(data: ExportData) -> list[tuple[str, Callable[[ExportMember]
     ]
     columns += [(key, lambda m, key=key: m.metrics.get(key)) for key in data.metric_columns]
     columns += [(f"answer:{k}", lambda m, k=k: m.answers.get(k)) for k in data.answer_columns]
+    columns += [(k, lambda m, k=k: m.attributes.get(k)) for k, _ in data.attribute_columns]
     return columns
 
 

@@ -62,9 +62,11 @@ def node_attributes(data: ExportData) -> list[tuple[str, str, str]]:
     text = ["cohort", "sector", "region", "tags"]
     if not data.anonymised:
         text = ["email", "organisation", "title", *text]
-    return [(name, name, "string") for name in text] + [
-        (column, column, data.metric_type(column)) for column in data.metric_columns
-    ]
+    return (
+        [(name, name, "string") for name in text]
+        + [(key, key, kind) for key, kind in data.attribute_columns]  # issue 12
+        + [(column, column, data.metric_type(column)) for column in data.metric_columns]
+    )
 
 
 def node_values(member: ExportMember) -> dict[str, object]:
@@ -78,4 +80,4 @@ def node_values(member: ExportMember) -> dict[str, object]:
         "region": member.region,
         "tags": joined(member.tags),
     }
-    return values | member.metrics
+    return values | member.attributes | member.metrics

@@ -36,6 +36,7 @@ def kumu_json_write(data: ExportData) -> Iterator[bytes]:
             "sector": member.sector,
             "region": member.region,
         }
+        values |= {k: member.attributes.get(k) for k, _ in data.attribute_columns}
         return values | {k: _json_value(member.metrics.get(k)) for k in data.metric_columns}
 
     def connection(tie: ExportTie) -> dict:
@@ -70,19 +71,19 @@ def kumu_xlsx_write(data: ExportData) -> Iterator[bytes]:
     header = ["ID", "Label", "Type", "Tags"]
     if not data.anonymised:
         header += ["Email", "Organisation", "Title"]
-    header += ["Cohort", "Sector", "Region", *data.metric_columns]
+    header += ["Cohort", "Sector", "Region", *(k for k, _ in data.attribute_columns)]
+    header += data.metric_columns
     elements.append(header)
     for member in data.members:
         row = [member.id, member.label, "Person", joined(member.tags)]
         if not data.anonymised:
             row += [member.email, member.organisation, member.title]
         row += [joined(member.cohorts), member.sector, member.region]
+        row += [member.attributes.get(k) for k, _ in data.attribute_columns]
         row += [member.metrics.get(k) for k in data.metric_columns]
         elements.append([clean(value) for value in row])
     connections = workbook.create_sheet("Connections")
-    connections.append(
-        ["ID", "From", "To", "Type", "Direction", "Strength", "Round", "Round date"]
-    )
+    connections.append(["ID", "From", "To", "Type", "Direction", "Strength", "Round", "Round date"])
     for tie in data.ties:
         row = [
             _connection_id(tie), tie.source, tie.target, tie.type, tie.direction,

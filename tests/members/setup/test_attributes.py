@@ -2,7 +2,7 @@
 
 import pytest
 
-from members.models import MemberAttribute
+from members.models import Member, MemberAttribute
 from members.round_graph import round_graph_load
 from networkmaps.models import MetricRun
 from tests.factories import (
@@ -74,3 +74,37 @@ def test_the_map_colours_and_filters_by_the_attribute(offices, client):
     labels = [office["values"][i]["label"] for i in office["of"]]
     assert sorted(labels) == sorted(["Oslo", "Oslo", "Lima", "No office recorded"])
     assert "attr:years" not in data["groups"] and "attr:secret" not in data["groups"]
+
+
+@pytest.mark.parametrize("fmt", ["kumu-xlsx", "csv", "gexf", "graphml"])
+def test_attributes_survive_an_export_and_import(offices, fmt):
+    from members.imports.services import network_import
+    from tests.networkmaps.exports.test_round_trip import _files
+
+    program, round_, people = offices
+    clean = [
+        {"office": "Oslo", "years": 3, "secret": "x"},
+        {"office": "Oslo", "years": 4.5},
+        {"office": "Lima, Peru"},
+        {},
+    ]
+    for i, (person, attributes) in enumerate(zip(people, clean, strict=True)):
+        Member.objects.filter(pk=person.pk).update(external_id=f"p{i}", attributes=attributes)
+    copy = ProgramFactory()
+    report = network_import(program=copy, **_files(program, fmt, round_.name))
+    assert report.ok, [str(p) for p in report.problems]
+
+    def values(of):
+        return {m.external_id: m.attributes for m in Member.objects.filter(program=of)}
+
+    assert values(copy) == values(program)
+    kinds = dict(MemberAttribute.objects.filter(program=copy).values_list("key", "kind"))
+    assert kinds == {"office": "category", "years": "number", "secret": "category"}
+
+
+def test_anonymised_exports_carry_no_program_attributes(offices):
+    from networkmaps.exports.rows import export_data_load
+
+    program, round_, _ = offices
+    data = export_data_load(program=program, round_=round_, anonymised=True)
+    assert data.attribute_columns == [] and all(not m.attributes for m in data.members)
