@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from members.models import Member, MemberAttribute, Program, Round
 from members.round_graph import round_graph_load
+from networkmaps.exports.anonymise import members_anonymise
 from networkmaps.exports.tie_quality import (
     member_answers_by_member,
     tie_quality_by_pair,
@@ -194,9 +195,17 @@ def export_data_load(*, program: Program, round_: Round, anonymised: bool) -> Ex
         )
         for tie in graph.ties
     ]  # fmt: skip
+    integer_metrics = frozenset(
+        f.name for f in NodeMetric._meta.get_fields() if isinstance(f, IntegerField)
+    )
     if anonymised:
         # Tie order follows entry order, which could hint at who was entered first.
         ties.sort(key=lambda t: (t.type, _number_in(t.source), _number_in(t.target)))
+        # issue 17: k-anonymous attributes, binned metrics, a re-laid map (anonymise.py).
+        rows = members_anonymise(
+            rows, ties, k=program.anonymity_k, metric_columns=metric_columns,
+            integer_metrics=integer_metrics,
+        )  # fmt: skip
     return ExportData(
         program=program.name,
         round=round_.name,
@@ -206,9 +215,7 @@ def export_data_load(*, program: Program, round_: Round, anonymised: bool) -> Ex
         metric_columns=metric_columns,
         answer_columns=answer_columns,
         attribute_columns=attribute_columns,
-        integer_metrics=frozenset(
-            f.name for f in NodeMetric._meta.get_fields() if isinstance(f, IntegerField)
-        ),
+        integer_metrics=integer_metrics,
         exported_on=timezone.localdate(),
     )
 
