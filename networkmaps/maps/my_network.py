@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 
 from members.access import STAFF, name_visible_to
-from members.models import Member, Relationship, RemovedTie
+from members.models import Member, Relationship, RemovedTie, SurveyInvitation
 from members.round_graph import round_graph_load
 from networkmaps.graph.sentences import position_sentences
 from networkmaps.maps.names import anonymous_codes
@@ -57,6 +57,7 @@ class ReportedTie:
     code: str = ""
     type_id: int = 0
     _member: int = field(default=0, repr=False)
+    own_row: bool = True  # False: recorded from the other person's side; not changed here
 
 
 @dataclass
@@ -151,14 +152,16 @@ def member_network(
         return name if shown else None
 
     _connections(result, member, graph, name_of, codes)
-    counted = {(t.source, t.target, t.type_id) for t in graph.ties if t.source == member.pk}
-    result.reported_ties = [
-        ReportedTie(pk, graph.type_names.get(type_id, ""), name_of(target), strength,
-                    (member.pk, target, type_id) in counted, type_id=type_id, _member=target)
-        for pk, target, type_id, strength in _reported(member, round_).values_list(
-            "pk", "target_id", "type_id", "strength"
-        )
-    ]  # fmt: skip
+    counted = {
+        (t.source, t.target, t.type_id) for t in graph.ties if member.pk in (t.source, t.target)
+    }
+    for pk, source, target, type_id, strength in _reported(member, round_):
+        other = target if source == member.pk else source
+        result.reported_ties.append(
+            ReportedTie(pk, graph.type_names.get(type_id, ""), name_of(other), strength,
+                        (source, target, type_id) in counted, type_id=type_id, _member=other,
+                        own_row=source == member.pk)
+        )  # fmt: skip
     for tie in result.reported_ties:
         if tie.target is None:
             codes.want(tie._member)
@@ -260,10 +263,34 @@ def _ego_labels(nodes: list[EgoNode]) -> None:
         node.labelled, node.label_x, node.label_y = True, x, y
 
 
-def _reported(member: Member, round_) -> QuerySet[Relationship]:
-    """The member's own reports of the round: every row they are the source of, of any
-    origin (a survey writes the respondent as the source)."""
-    return Relationship.objects.filter(source=member, round=round_).order_by("pk")
+def _reported(member: Member, round_) -> list[tuple[int, int, int, int, int]]:
+    """(pk, source, target, type, strength) of what the member reported in the round: every
+    row they are the source of, of any origin (a survey writes the respondent as the
+    source), and each tie their submitted survey names that was already recorded the other
+    way round (an undirected tie is written once, so theirs is the other person's row)."""
+    rows = list(
+        Relationship.objects.filter(source=member, round=round_)
+        .order_by("pk")
+        .values_list("pk", "source_id", "target_id", "type_id", "strength")
+    )
+    invitation = SurveyInvitation.objects.filter(
+        survey__round=round_, member=member, submitted_at__isnull=False
+    ).first()
+    if invitation is None:
+        return rows
+    mine = {(target, type_id) for _, _, target, type_id, _ in rows}
+    named = {
+        (entry.get("member"), type_id)
+        for entry in (invitation.answers or {}).get("known") or []
+        for type_id in entry.get("types") or []
+    } - mine
+    if not named:
+        return rows
+    other_way = Relationship.objects.filter(
+        round=round_, target=member, type__directed=False,
+        source_id__in={target for target, _ in named},
+    ).values_list("pk", "source_id", "target_id", "type_id", "strength")  # fmt: skip
+    return rows + [row for row in other_way if (row[1], row[3]) in named]
 
 
 def _connections(result, member, graph, name_of, codes) -> None:

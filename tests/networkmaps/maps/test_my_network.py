@@ -293,3 +293,28 @@ def test_a_member_cannot_ask_for_an_introduction_that_is_not_theirs(client, hub)
     )
     assert "no longer suggested for you" in response.content.decode()
     assert introduction_requests(program=program) == []
+
+
+def test_ties_you_reported_include_a_survey_answer_recorded_the_other_way_round(client, hub):
+    from django.utils import timezone
+
+    from members.models import SurveyInvitation
+    from tests.factories import SurveyFactory
+
+    program, hana, others, _ = hub
+    round_ = program.current_round()
+    knows = Relationship.objects.filter(program=program).first().type_id
+    # Hana's survey named Contact 01 and 03; their ties were already stored as theirs (→ Hana).
+    SurveyInvitation.objects.create(
+        survey=SurveyFactory(program=program, round=round_),
+        member=hana,
+        submitted_at=timezone.now(),
+        answers={"known": [{"member": others[i].pk, "types": [knows], "strength": 3}
+                           for i in (1, 3)]},
+    )  # fmt: skip
+    network = client.get(reverse("networkmaps:my-network", args=[program.slug])).context["network"]
+    own_row = {t.target or t.code: t.own_row for t in network.reported_ties}
+    stored = Relationship.objects.filter(source=hana, round=round_).count()
+    assert len(network.reported_ties) == stored + 2
+    assert own_row["Contact 01"] is False and own_row["Contact 03"] is False
+    assert all(t.counted for t in network.reported_ties)
