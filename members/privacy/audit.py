@@ -1,8 +1,14 @@
-"""The program's audit trail: appending to it, and taking an erased person's name out of it."""
+"""The program's audit trail: appending to it, reading it (filtered, with repeated views of
+the whole network folded into one line per person per day), and taking an erased person's
+name out of it."""
 
 from __future__ import annotations
 
+import datetime
 import re
+from dataclasses import dataclass
+
+from django.utils import timezone
 
 from members.models import AuditEvent, Program
 
@@ -23,6 +29,63 @@ def audit_record(
         target=target[:200],
         details=details or {},
     )
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    """One line of the audit page: an event, or a person's views of the network that day."""
+
+    at: datetime.datetime
+    who: str
+    what: str
+    about: str
+    times: int = 1
+
+
+def audit_lines(
+    *,
+    program: Program,
+    action: str = "",
+    person: str = "",
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
+    limit: int = 500,
+) -> list[AuditLine]:
+    """The latest `limit` lines of the trail, newest first, filtered by action, by who did
+    it (part of their name) and by day (inclusive). A person's whole-network views on one
+    day fold into one line ("3 times"): a map left open and reloaded is one look."""
+    events = AuditEvent.objects.filter(program=program)
+    if action:
+        events = events.filter(action=action)
+    if person:
+        events = events.filter(actor_label__icontains=person)
+    zone = timezone.get_current_timezone()
+    if since:
+        start = datetime.datetime.combine(since, datetime.time.min, tzinfo=zone)
+        events = events.filter(created_at__gte=start)
+    if until:
+        end = datetime.datetime.combine(until + datetime.timedelta(days=1), datetime.time.min)
+        events = events.filter(created_at__lt=end.replace(tzinfo=zone))
+    rows = events.order_by("-created_at", "-id").values_list(
+        "created_at", "actor_label", "action", "target"
+    )
+    labels = dict(AuditEvent.Action.choices)
+    lines: list[AuditLine] = []
+    folded: dict[tuple[str, datetime.date], int] = {}
+    # Folding needs more events than lines; views are the bulk of a busy trail.
+    for at, who, kind, target in rows[: limit * 20].iterator(chunk_size=2000):
+        if kind == AuditEvent.Action.VIEW_NETWORK:
+            key = (who, timezone.localtime(at, zone).date())
+            if key in folded:
+                index = folded[key]
+                line = lines[index]
+                lines[index] = AuditLine(line.at, line.who, line.what, line.about, line.times + 1)
+                continue
+            folded[key] = len(lines)
+        if len(lines) >= limit:
+            break
+        lines.append(AuditLine(at, who, labels.get(kind, kind), target))
+    return lines
 
 
 def audit_labels_forget(*, program: Program, words: list[str], user_id: int | None) -> int:

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from members.models import Member, ProgramRole
+from members.models import AuditEvent, Member, ProgramRole
 
 # What each choice means, in the member's words: the consent screen shows it under the
 # choice, and it must stay true to the rule in members/access.py.
@@ -96,3 +96,18 @@ class AcceptInvitationForm(forms.Form):
 
     username = forms.SlugField(max_length=150)
     password = forms.CharField(widget=forms.PasswordInput, min_length=10)
+
+
+class AuditFilterForm(forms.Form):
+    """The audit page's filters (GET): what was done, by whom, between which days."""
+
+    action = forms.ChoiceField(
+        required=False, choices=[("", "Anything"), *AuditEvent.Action.choices], label="What"
+    )
+    person = forms.CharField(required=False, max_length=150, label="Who (part of the name)")
+    since = forms.DateField(
+        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
+    )

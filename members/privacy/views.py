@@ -14,10 +14,11 @@ from members.access import STAFF, member_for_user, program_for_user
 from members.models import AuditEvent, Member
 from members.privacy import consent, erasure, own_data
 from members.privacy import invitations as invites  # the module: two views share its names
-from members.privacy.audit import audit_record
+from members.privacy.audit import audit_lines, audit_record
 from members.privacy.forms import (
     CONSENT_PREFIX,
     AcceptInvitationForm,
+    AuditFilterForm,
     InvitationForm,
     MemberSettingsForm,
 )
@@ -189,5 +190,9 @@ def invitation_accept(request, token):
 @login_required
 def audit_log(request, slug):
     program = program_for_user(request, slug, roles=STAFF)
-    events = program.audit_events.all()[:500]
-    return render(request, "members/audit_log.html", {"program": program, "events": events})
+    form = AuditFilterForm(request.GET or None)
+    chosen = form.cleaned_data if form.is_valid() else {}
+    lines = audit_lines(program=program, **{k: v for k, v in chosen.items() if v})
+    return render(
+        request, "members/audit_log.html", {"program": program, "lines": lines, "form": form}
+    )
