@@ -234,6 +234,7 @@ def metric_run_reduce(*, run_id: int) -> MetricRun | None:
                 error=f"{type(exc).__name__}: {exc}"[:2000],
                 finished_at=timezone.now(),
             )
+            PathSweep.objects.filter(run_id=run_id).delete()  # its sums will never be used
             return MetricRun.objects.get(pk=run_id)
 
 
