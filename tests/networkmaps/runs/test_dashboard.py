@@ -128,3 +128,28 @@ def test_staff_change_the_missing_answer_rule_and_every_round_recomputes(staff_c
     assert computed.low_response_threshold == 50 and computed.missing_answers == "as_reported"
     messages = [str(m) for m in response.wsgi_request._messages]
     assert any("Low response below (%)" in m and "Missing answers" in m for m in messages)
+
+
+def test_stability_bands_are_stored_by_the_run_and_shown(staff_client, computed):
+    run = MetricRun.objects.current().get(round=computed.current_round())
+    bands = run.params["stability"]
+    assert bands["resamples"] == 50 and bands["seed"] == 0
+    low, high = bands["network"]["ties"]
+    dashboard = staff_client.get(reverse("networkmaps:dashboard", args=[computed.slug]))
+    rows = {metric.key: cells for metric, cells in dashboard.context["overview"].rows}
+    assert rows["ties"][-1].band == (high - low) / 2
+    assert "± is the stability band" in dashboard.content.decode()
+    table = staff_client.get(reverse("networkmaps:member-table", args=[computed.slug]))
+    shifting = {key: set(ids) for key, ids in bands["shifting"].items()}
+    for row in table.context["page"]:  # "stable", or the ranks that shift
+        expected = [
+            label
+            for key, label in (
+                ("degree", "ties"),
+                ("betweenness", "broker"),
+                ("closeness", "closeness"),
+            )
+            if row.member_id in shifting[key]
+        ]
+        assert row.shifts == expected
+    assert "Rank with missing answers" in table.content.decode()
