@@ -159,3 +159,15 @@ def round_response_summaries(*, program, rounds: list[Round]) -> dict[int, Round
         else:
             out[pk] = RoundResponse(0, 0, None, threshold)
     return out
+
+
+def import_response_statuses_record(*, rounds: dict[int, set[int]]) -> None:
+    """An import's stated default: everyone in the file answered. `rounds` maps each round
+    the file wrote ties for to the members the file names; they are added to whoever had
+    answered that round already, and members the file does not name keep their status (or
+    are "not asked" when the round had none)."""
+    for round_ in Round.objects.filter(pk__in=list(rounds)):
+        statuses = response_statuses(round_=round_)
+        answered = {m for m, s in statuses.items() if s == ANSWERED} | rounds[round_.pk]
+        asked = answered | {m for m, s in statuses.items() if s == NOT_ANSWERED}
+        response_status_record(round_=round_, answered_ids=answered, asked_ids=asked)
