@@ -5,7 +5,10 @@
 SETUP.json comes from .ci/smoke_setup.py (accounts and one URL per route). Each role signs in
 through the allauth form (with its CSRF token), requests every route, then follows the links
 on the pages it gets, once per kind of URL (digits and query values do not make a new kind).
-Every static file a page names must answer 200: that is how a broken manifest shows.
+Every static file a page names must answer 200: that is how a broken manifest shows; and
+whitenoise must serve it with far-future caching (hashed names) and compressed. Pages carry
+the security headers (CSP, nosniff, Referrer-Policy, frame denial; HSTS when the request came
+over https through the proxy).
 """
 
 import json
@@ -142,6 +145,50 @@ def crawl(session: requests.Session, base: str, seeds: list[str]) -> tuple[list,
     return results, assets
 
 
+# Header -> what its value must contain, on every HTML page.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+# whitenoise's caching of files with a content hash in their name: ten years, immutable.
+FAR_FUTURE = "max-age=315360000"
+
+
+def check_headers(base: str, pages: list[str]) -> list[tuple]:
+    """Security headers on pages (HSTS on the https-through-proxy request)."""
+    failures = []
+    for path in pages:
+        response = requests.get(base + path, timeout=TIMEOUT, allow_redirects=False)
+        for header, expected in SECURITY_HEADERS.items():
+            if expected not in response.headers.get(header, ""):
+                failures.append(("header", f"{path} {header}", response.headers.get(header)))
+    secure = requests.get(
+        base + "/accounts/login/", timeout=TIMEOUT, allow_redirects=False,
+        headers={"X-Forwarded-Proto": "https"},
+    )  # fmt: skip
+    if "max-age=" not in secure.headers.get("Strict-Transport-Security", ""):
+        failures.append(
+            ("header", "HSTS over https", secure.headers.get("Strict-Transport-Security"))
+        )
+    return failures
+
+
+def check_static_caching(base: str, assets: set[str]) -> list[tuple]:
+    """Hashed static files are cached for ten years and compressed where it helps."""
+    failures = []
+    for path in sorted(assets):
+        response = requests.get(
+            base + path, timeout=TIMEOUT, headers={"Accept-Encoding": "gzip, br"}
+        )
+        if FAR_FUTURE not in response.headers.get("Cache-Control", ""):
+            failures.append(("caching", path, response.headers.get("Cache-Control")))
+        if path.endswith((".js", ".css")) and not response.headers.get("Content-Encoding"):
+            failures.append(("compression", path, "served uncompressed"))
+    return failures
+
+
 def main(base: str, setup_file: Path) -> int:
     setup = json.loads(setup_file.read_text())
     base = base.rstrip("/")
@@ -180,6 +227,8 @@ def main(base: str, setup_file: Path) -> int:
         status = requests.get(base + path, timeout=TIMEOUT).status_code
         if status != 200:
             failures.append(("asset", path, status))
+    failures += check_headers(base, ["/accounts/login/", setup["survey_link"]])
+    failures += check_static_caching(base, all_assets)
     print(f"{total} page requests and {len(all_assets)} static files checked.")
     for role, url, status in failures:
         print(f"FAIL {role}: {status} {url}")

@@ -20,6 +20,7 @@ import time
 import pytest
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -258,3 +259,36 @@ def test_next_on_staff_posts_stays_on_site(client, world):
         if response.status_code in (301, 302, 303):
             location = response["Location"]
             assert location.startswith("/") and not location.startswith(("//", "/\\")), location
+
+
+def test_a_nul_in_an_imported_name_is_no_500_and_leaves_no_upload(
+    client, world, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    users, urls = world
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(users["staff"])
+    data = b"name,email\nNul\x00Person,nul.person@example.org\n"
+    preview = client.post(
+        urls["members:import"], {"members_file": SimpleUploadedFile("people.csv", data)}
+    )
+    assert preview.status_code == 200
+    token = re.search(rb'name="token" value="([^"]+)"', preview.content).group(1).decode()
+    done = client.post(urls["members:import"], {"token": token, "action": "confirm"})
+    assert done.status_code < 500
+    assert Member.objects.filter(name="NulPerson").exists()
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
+def test_nul_in_a_form_field_is_refused_with_400(client, world):
+    users, urls = world
+    client.force_login(users["staff"])
+    # A browser's form post (urlencoded): refused before the view, naming the field.
+    body = urlencode({"name": "Survey\x00one"})
+    kind = "application/x-www-form-urlencoded"
+    response = client.post(urls["members:survey-new"], body, content_type=kind)
+    assert response.status_code == 400 and "“name”" in response.content.decode()
+    # A multipart post reaches the form, whose fields refuse NUL: a form error, not a 500.
+    response = client.post(urls["members:survey-new"], {"name": "Survey\x00one"})
+    assert response.status_code == 200 and response.context["form"].errors

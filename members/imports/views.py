@@ -25,6 +25,7 @@ from members.imports.read import MB
 from members.imports.report import ImportReport
 from members.imports.staging import STAGING_MAX_AGE
 from members.models import ImportJob
+from netlead.params import whole_number
 
 SHOWN_PROBLEMS = 500
 EXPIRED = "This preview has expired or is not yours; upload the files again."
@@ -108,7 +109,8 @@ class ImportForm(forms.Form):
 def network_import(request, slug):
     program = program_for_user(request, slug, roles=STAFF)
     too_large = 2 * _max_file_bytes() + MB
-    if request.method == "POST" and int(request.META.get("CONTENT_LENGTH") or 0) > too_large:
+    length = whole_number(request.META.get("CONTENT_LENGTH") or "0") or 0
+    if request.method == "POST" and length > too_large:
         messages.error(request, f"The upload is too large: each file may be at most "
                        f"{_max_file_bytes() // MB} MB.")  # fmt: skip
         return render(

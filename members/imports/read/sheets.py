@@ -124,7 +124,9 @@ def normalise(header: str) -> str:
 
 
 def unescape(value: str) -> str:
-    """Undo the `'` that exports put before text a spreadsheet would take for a formula."""
+    """Undo the `'` that exports put before text a spreadsheet would take for a formula.
+    NUL characters go: nobody types one, and PostgreSQL cannot store one (issue 17)."""
+    value = value.replace("\x00", "")
     if value[:1] == "'" and value[1:2] in FORMULA_STARTS:
         return value[1:]
     return value
