@@ -362,7 +362,7 @@ def test_round_report_counts_only_confirmed_ties(world):
 
 # --- the weaving queue ---------------------------------------------------------------------
 
-_SUGGESTION = re.compile(r'<article class="card suggestion".*?</article>', re.S)
+_SUGGESTION = re.compile(r'<article class="q-item.*?</article>', re.S)
 _SKETCH_LABEL = re.compile(r'aria-label="([^"]+) and ([^"]+) with their contacts; (\d+) shared"')
 _SKETCH_LINE = re.compile(r'<line x1="([^"]+)"[^>]*class="sk-(shared|own)"')
 PAIR_X, OTHER_X = "60.0", "160.0"  # where the sketch draws the pair's two people

@@ -195,7 +195,7 @@ def _shared_sizes(snapshot: Snapshot, rows: np.ndarray) -> list[np.ndarray]:
     """Per grouping: the size of row's group (1 where unknown, so a ratio stays finite)."""
     out = []
     for codes in snapshot.codes:
-        sizes = np.bincount(codes[codes >= 0], minlength=int(codes.max()) + 1 if len(codes) else 0)
+        sizes = np.bincount(codes[codes >= 0], minlength=int(codes.max(initial=-1)) + 2)
         mine = codes[rows]
         out.append(np.where(mine >= 0, sizes[np.maximum(mine, 0)], 1).astype(float))
     return out

@@ -50,3 +50,13 @@ def test_calibration_is_reported_on_held_out_pairs():
 def test_no_new_ties_means_no_model():
     before, _ = rounds(3)
     assert likelihood.fit(before, before.adj) is None
+
+
+def test_groupings_without_any_known_value_are_harmless():
+    before, after = rounds(4)
+    n = before.adj.shape[0]
+    before.codes = [np.full(n, -1), np.zeros(n, dtype=np.int64)]
+    model = likelihood.fit(before, after)
+    assert model is not None
+    rows, cols, _ = likelihood.candidate_pairs(before, far_sample=0)
+    assert np.isfinite(model.chance(before, rows, cols)).all()
