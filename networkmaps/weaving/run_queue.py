@@ -5,6 +5,7 @@ Called once per run by networkmaps/runs/compute.py, with the round's merged grap
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from dataclasses import replace
 from typing import Any
@@ -18,6 +19,8 @@ from networkmaps.graph.weaving import likelihood
 from networkmaps.graph.weaving.ranking import rank_queue
 from networkmaps.graph.weaving.suggestion import Suggestion
 from networkmaps.models import PairDecision
+
+logger = logging.getLogger(__name__)
 
 POOL_FACTOR = 3  # candidates per kind, as a multiple of what the queue keeps
 MIN_HISTORY = 30  # introductions with a known outcome before the program's own rate is used
@@ -48,13 +51,18 @@ def run_suggestions(
         limits={kind: POOL_FACTOR * n for kind, n in weaving.DEFAULT_LIMITS.items()},
         divides=divides,
     )
-    chances, source = pair_chances(
-        program=program,
-        round_=run.round,
-        merged=merged,
-        previous_ties=previous_ties,
-        pairs=[(s.members, s.kind) for s in pool if s.kind != "key_players"],
-    )
+    try:
+        chances, source = pair_chances(
+            program=program,
+            round_=run.round,
+            merged=merged,
+            previous_ties=previous_ties,
+            pairs=[(s.members, s.kind) for s in pool if s.kind != "key_players"],
+        )
+    except (ValueError, IndexError, ArithmeticError):
+        # The chance is a second opinion: without it the queue still ranks by value.
+        logger.exception("Run %s: no chance of a tie for the queue", run.pk)
+        chances, source = None, "none: the model could not be fitted on this round (logged)"
     target = sum(n for kind, n in weaving.DEFAULT_LIMITS.items() if kind != "key_players")
     ranked, _ = rank_queue(
         pool,
