@@ -292,3 +292,37 @@ def test_nul_in_a_form_field_is_refused_with_400(client, world):
     # A multipart post reaches the form, whose fields refuse NUL: a form error, not a 500.
     response = client.post(urls["members:survey-new"], {"name": "Survey\x00one"})
     assert response.status_code == 200 and response.context["form"].errors
+
+
+def test_an_import_the_database_refuses_shows_no_sql(
+    client, world, settings, tmp_path, monkeypatch
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import IntegrityError
+
+    from members.imports import services as imports
+
+    def refuse(**kwargs):
+        raise IntegrityError(
+            'duplicate key value violates unique constraint "member_email"\n'
+            "DETAIL:  Key (program_id, lower(email))=(1, secret@example.org) already exists."
+        )
+
+    monkeypatch.setattr(imports, "plan_write", refuse)
+    users, urls = world
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(users["staff"])
+    data = b"name,email\nNew Person,new.person@example.org\n"
+    page = client.post(
+        urls["members:import"], {"members_file": SimpleUploadedFile("people.csv", data)}
+    )
+    token = re.search(rb'name="token" value="([^"]+)"', page.content)
+    if token:
+        page = client.post(
+            urls["members:import"], {"token": token.group(1).decode(), "action": "confirm"},
+            follow=True,
+        )  # fmt: skip
+    text = page.content.decode()
+    assert page.status_code < 500
+    assert "refused the import" in text
+    assert "DETAIL" not in text and "secret@example.org" not in text and "constraint" not in text

@@ -117,11 +117,19 @@ def network_import(
                 on_written(report)
     except (OperationalError, InterfaceError):
         raise  # lost connection, deadlock: transient, not a refusal; a job's task retries
-    except (DatabaseError, ties.TiesRejected) as exc:
+    except ties.TiesRejected as exc:
         report.written = False
         report.problems.append(
             Problem("database", f"refused the import ({exc}); nothing was written.")
         )
+    except DatabaseError:
+        # The database's own words hold SQL and other rows' values: they go to the log only.
+        logger.exception("import refused by the database")
+        report.written = False
+        report.problems.append(
+            Problem("database", "refused the import; nothing was written. Staff can find why "
+                    "in the server log.")
+        )  # fmt: skip
     return report
 
 
