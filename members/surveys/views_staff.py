@@ -277,8 +277,12 @@ def survey_edit(request, slug, survey_id):
     wording of each relationship question."""
     program, survey = _survey(request, slug, survey_id)
     if not staff.survey_editable(survey):
-        messages.error(request, "This survey has opened: its questions can no longer change.")
-        return redirect("members:survey-detail", slug=program.slug, survey_id=survey.pk)
+        # Said on the page itself (not a redirect), so a bookmarked edit link explains.
+        return render(
+            request,
+            "members/survey/survey_form.html",
+            {"program": program, "survey": survey, "locked": True},
+        )
     form = SurveyForm(request.POST or None, program=program, survey=survey)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

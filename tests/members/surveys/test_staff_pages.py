@@ -107,7 +107,10 @@ def test_reopening_after_closing_is_audited_and_links_work_again(staff_client, w
 
 
 def test_a_survey_is_editable_until_it_opens(staff_client, world):
-    assert staff_client.get(_url(world, "survey-edit")).status_code == 302  # open already
+    locked = staff_client.get(_url(world, "survey-edit"))  # open already
+    assert "its questions can no longer change" in locked.content.decode()
+    assert staff_client.post(_url(world, "survey-edit"), {"name": "X"}).status_code == 200
+    assert Survey.objects.get(pk=world.survey.pk).name == "Year two survey"
     Survey.objects.filter(pk=world.survey.pk).update(
         opens_on=timezone.localdate() + datetime.timedelta(days=2),
         closes_on=timezone.localdate() + datetime.timedelta(days=9),
