@@ -215,7 +215,10 @@ def my_introduction_ask(request, slug, suggestion_id):
 def _poster_code(program, member) -> str | None:
     """The member's code on the current round's anonymised posters, once one is printed."""
     round_ = program.current_round()
-    if round_ is None or not Poster.objects.filter(round=round_, anonymised=True).exists():
+    printed = Poster.objects.filter(round=round_, anonymised=True).exclude(
+        status=Poster.Status.FAILED
+    )
+    if round_ is None or not printed.exists():
         return None
     return member_poster_code(member=member, poster_or_round=round_)
 

@@ -318,3 +318,19 @@ def test_ties_you_reported_include_a_survey_answer_recorded_the_other_way_round(
     assert len(network.reported_ties) == stored + 2
     assert own_row["Contact 01"] is False and own_row["Contact 03"] is False
     assert all(t.counted for t in network.reported_ties)
+
+
+def test_own_page_tells_the_member_their_code_on_the_anonymised_poster(client, hub):
+    from networkmaps.maps.names import member_poster_code
+    from networkmaps.models import Poster
+
+    program, hana, *_ = hub
+    url = reverse("networkmaps:my-network", args=[program.slug])
+    assert "On tonight's anonymised map you are" not in client.get(url).content.decode()
+    Poster.objects.create(
+        program=program, round=program.current_round(), paper="A0", anonymised=True,
+        colour_by="cohort", status=Poster.Status.READY,
+    )  # fmt: skip
+    code = member_poster_code(member=hana, poster_or_round=program.current_round())
+    page = client.get(url).content.decode()
+    assert f"On tonight's anonymised map you are <strong>{code}</strong>." in page
