@@ -102,8 +102,10 @@ class AuditFilterForm(forms.Form):
     """The audit page's filters (GET): what was done, by whom, between which days."""
 
     action = forms.ChoiceField(
-        required=False, choices=[("", "Anything"), *AuditEvent.Action.choices], label="What"
-    )
+        required=False, choices=[("", "Anything"), *AuditEvent.Action.choices], label="What",
+        # The longest action's wording would push a phone screen sideways.
+        widget=forms.Select(attrs={"style": "max-width: 16rem"}),
+    )  # fmt: skip
     person = forms.CharField(required=False, max_length=150, label="Who (part of the name)")
     since = forms.DateField(
         required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
