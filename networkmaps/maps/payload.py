@@ -3,10 +3,12 @@
 A run's map (maps/data.py `map_data`: positions, ties, groups, metrics) is the same for
 every viewer except for three columns: each member's label, id and title, which the one
 visibility rule (members/access.py `name_visible_to`, through maps/names.py) decides per
-viewer. So the run stores the JSON once, gzip-compressed, with those three columns left as
-placeholders and no name in it at all; serving a viewer reads the members' names, titles
-and choices (one query), applies the rule and splices the three columns in. The layout
-arrays are never rebuilt and never parsed on a request.
+viewer. So the run stores the JSON once, compressed, without those three columns (they
+come last) and so without any name; serving a viewer reads the members' names, titles
+and choices, applies the rule and appends the three columns. The
+stored part is a deflate stream that the response reuses as it is (one gzip member: the
+stored stream, the viewer's columns compressed on their own, the CRC of both), so the
+layout arrays are never rebuilt, parsed or compressed again on a request.
 
 Only the plain map (no comparison round, not anonymised) is stored; the others are built
 on request as before. A name changed after the run shows at once (names are read at serve
@@ -15,10 +17,10 @@ time); anything else about the map changes with the next run.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 import logging
+import struct
 import zlib
 
 from django.http import HttpResponse, HttpResponseNotModified
@@ -32,12 +34,12 @@ from networkmaps.models import MapPayload, MetricRun
 
 logger = logging.getLogger(__name__)
 
-# Per-viewer columns, as JSON strings in the stored body: replaced whole at serve time.
-SLOTS = {
-    "label": b'"@@netlead-labels@@"',
-    "id": b'"@@netlead-ids@@"',
-    "title": b'"@@netlead-titles@@"',
-}
+# The per-viewer columns of `nodes`, written last (after everything else of the map).
+PER_VIEWER = ("label", "id", "title")
+# Stored body: magic, CRC-32 and length of the JSON it holds, then that JSON deflated.
+HEADER = struct.Struct("<4sII")
+MAGIC = b"NLM1"
+GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
 
 
 def map_payload_store(*, run: MetricRun) -> MapPayload | None:
@@ -60,14 +62,19 @@ def map_payload_store(*, run: MetricRun) -> MapPayload | None:
         return None
     if data["round"]["id"] != run.round_id:
         return None
-    nodes = data["nodes"]
+    nodes = data.pop("nodes")
     member_ids = list(nodes["id"])  # staff see every id: the members in node order
-    for column, slot in SLOTS.items():
-        nodes[column] = slot.decode().strip('"')
-    text = json.dumps(data, separators=(",", ":")).encode()
-    if any(text.count(slot) != 1 for slot in SLOTS.values()):
-        return None  # some text of the program spells a placeholder: build on request
-    body = gzip.compress(text, compresslevel=6, mtime=0)
+    for column in PER_VIEWER:
+        del nodes[column]
+    # Everything but the per-viewer columns, ending where they begin: `"nodes":{...,`.
+    ordered = data | {"nodes": nodes}
+    text = json.dumps(ordered, separators=(",", ":")).encode()
+    text = text[:-2] + b","  # drop the closing "}}": the columns and "}}" come per viewer
+    # A raw deflate stream ended by a sync flush (byte-aligned, not final): a request appends
+    # its own compressed columns and the gzip trailer, and never compresses this part again.
+    packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+    deflated = packer.compress(text) + packer.flush(zlib.Z_SYNC_FLUSH)
+    body = HEADER.pack(MAGIC, zlib.crc32(text), len(text)) + deflated
     payload, _ = MapPayload.objects.update_or_create(
         run=run,
         defaults={
@@ -78,6 +85,31 @@ def map_payload_store(*, run: MetricRun) -> MapPayload | None:
         },
     )
     return payload
+
+
+def _response(stored: bytes, tail: bytes, request) -> HttpResponse:
+    """The stored JSON with this viewer's ``tail`` appended: as one gzip member built from
+    the stored deflate stream (no recompression of the map) when the client takes gzip."""
+    magic, crc, length = HEADER.unpack_from(stored)
+    deflated = memoryview(stored)[HEADER.size :]
+    if magic != MAGIC:
+        raise ValueError("not a stored map payload")
+    if "gzip" in request.headers.get("Accept-Encoding", ""):
+        packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+        trailer = struct.pack("<II", zlib.crc32(tail, crc), (length + len(tail)) & 0xFFFFFFFF)
+        body = b"".join((GZIP_HEADER, deflated, packer.compress(tail), packer.flush(), trailer))
+        response = HttpResponse(body, content_type="application/json")
+        response["Content-Encoding"] = "gzip"
+        response["Vary"] = "Accept-Encoding"
+        return response
+    text = stored_json(stored) + tail
+    return HttpResponse(text, content_type="application/json")
+
+
+def stored_json(stored: bytes) -> bytes:
+    """The JSON a stored body holds, without the per-viewer columns (nor its last "}}")."""
+    # The stream ends in a sync flush, not a final block: a decompressor object reads it all.
+    return zlib.decompressobj(wbits=-15).decompress(memoryview(stored)[HEADER.size :])
 
 
 def _members(program_id: int) -> tuple[dict[int, tuple], str]:
@@ -141,16 +173,13 @@ def map_payload_serve(
     if etag in request.headers.get("If-None-Match", ""):
         response = HttpResponseNotModified()
     else:
-        labels = names_shown(names=[row[0] for row in rows], hidden=hidden)
         columns = {
-            "label": labels,
+            "label": names_shown(names=[row[0] for row in rows], hidden=hidden),
             "id": [s[1] for s in shown],
             "title": [s[2] or "" for s in shown],
         }
-        body = zlib.decompress(bytes(payload.body), wbits=31)
-        for column, slot in SLOTS.items():
-            body = body.replace(slot, json.dumps(columns[column], separators=(",", ":")).encode())
-        response = HttpResponse(body, content_type="application/json")
+        tail = json.dumps(columns, separators=(",", ":")).encode()[1:] + b"}"
+        response = _response(bytes(payload.body), tail, request)
     response["ETag"] = etag
     response["Last-Modified"] = last_modified
     # Per viewer: never shared by a proxy, always revalidated.

@@ -2,6 +2,7 @@
 serve time, ETag / Last-Modified, and never served when the members' groups moved on."""
 
 import gzip
+import json
 import re
 
 import pytest
@@ -9,6 +10,7 @@ from django.urls import reverse
 
 from members.models import Member
 from networkmaps.maps import data as maps
+from networkmaps.maps import payload
 from networkmaps.models import MapPayload, MetricRun
 from tests.factories import ProgramRoleFactory, UserFactory
 
@@ -28,7 +30,8 @@ def _get(client, program, **headers):
 def test_a_run_stores_its_map_without_any_name(computed):
     run = MetricRun.objects.current().get(round=computed.current_round())
     stored = MapPayload.objects.get(run=run)
-    body = gzip.decompress(bytes(stored.body)).decode()
+    body = payload.stored_json(bytes(stored.body)).decode()
+    assert body.startswith('{"round":') and '"x":[' in body
     names = computed.members.values_list("name", flat=True)
     assert [n for n in names if n in body] == []
     assert sorted(stored.member_ids) == sorted(run.node_metrics.values_list("member_id", flat=True))
@@ -70,6 +73,14 @@ def test_stored_map_filters_names_per_viewer_through_the_visibility_rule(client,
     for key in ("groups", "metrics", "edges", "counts", "round"):
         assert stored[key] == live[key]
     assert stored["nodes"]["x"] == live["nodes"]["x"]
+
+
+def test_stored_map_is_one_valid_gzip_stream_for_browsers(staff_client, computed):
+    plain = _get(staff_client, computed)
+    packed = _get(staff_client, computed, accept_encoding="gzip")
+    assert packed["Content-Encoding"] == "gzip" and packed.has_header("ETag")
+    assert json.loads(gzip.decompress(packed.content)) == plain.json()
+    assert len(packed.content) < len(plain.content) / 3
 
 
 def test_stored_map_answers_not_modified_to_a_browser_that_has_it(staff_client, computed):
