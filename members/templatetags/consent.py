@@ -10,9 +10,12 @@ register = template.Library()
 
 
 @register.inclusion_tag("members/_consent_choices.html", takes_context=True)
-def consent_choices(context, member, action: str = "", prefix: str = CONSENT_PREFIX):
+def consent_choices(
+    context, member, action: str = "", prefix: str = CONSENT_PREFIX, collapse: bool = False
+):
     """With `action`, the choices are a form of their own posting there; without, they are
-    fields inside the page's form (named with `prefix`)."""
+    fields inside the page's form (named with `prefix`). With `collapse`, a choice already
+    made folds into one line the member can open to change it."""
     form = MemberSettingsForm(
         prefix=prefix or None,
         initial={
@@ -27,5 +30,6 @@ def consent_choices(context, member, action: str = "", prefix: str = CONSENT_PRE
         "organisation": organisation,
         "action": action,
         "chosen": member.consent_recorded_at is not None,
+        "folded": collapse and member.consent_recorded_at is not None,
         "csrf_token": context.get("csrf_token"),
     }

@@ -70,3 +70,15 @@ def test_invitation_acceptance_with_a_bad_choice_is_refused_and_accepts_nothing(
     )
     assert "choose one of the two options" in response.content.decode()
     assert Invitation.objects.get(pk=invitation.pk).accepted_at is None
+
+
+def test_survey_first_screen_folds_a_choice_already_made(client):
+    invitation = SurveyInvitationFactory()
+    token = links.survey_link_token(invitation=invitation)
+    client.post(
+        reverse("members:survey-consent", args=[token]),
+        {"consent-visibility": "members", "consent-accepts_introductions": "on"},
+    )
+    page = client.get(reverse("members:survey-answer", args=[token])).content.decode()
+    assert "Who may see you: visible by name to other members</span> — change" in page
+    assert "<details>" in page
