@@ -101,9 +101,9 @@ def edge_list_bench(folder: Path, members: int, ties: int) -> None:
     """A plain edge list (ids, weight, date; issue 12's target: 10,000 lines/s at least):
     reading alone, and a whole import into a new program whose members it creates."""
     rng = random.Random(2)
+    pairs = [rng.sample(range(members), 2) for _ in range(ties)]
     lines = ["# id id weight date"] + [
-        f"E{rng.randrange(members)} E{rng.randrange(members)} {rng.uniform(0.5, 9):.2f} 2024-06-01"
-        for _ in range(ties)
+        f"E{a} E{b} {rng.uniform(0.5, 9):.2f} 2024-06-01" for a, b in pairs
     ]
     path = folder / "edges.txt"
     path.write_text("\n".join(lines) + "\n")

@@ -4,6 +4,7 @@ from django.shortcuts import render
 
 from members.access import program_for_user
 from members.models import Program
+from members.setup.services import getting_started
 
 
 @login_required
@@ -26,8 +27,18 @@ def program_detail(request, slug):
         visible=Count("id", filter=Q(visibility="members")),
         consented=Count("id", filter=Q(consent_recorded_at__isnull=False)),
     )
+    # issue 12: a program that has no ties yet opens on its "get started" checklist.
+    checklist = None
+    if request.program_role == "staff" and not program.relationships.exists():
+        checklist = getting_started(program=program)
     return render(
         request,
         "members/program_detail.html",
-        {"program": program, "rounds": rounds, "cohorts": cohorts, "counts": counts},
+        {
+            "program": program,
+            "rounds": rounds,
+            "cohorts": cohorts,
+            "counts": counts,
+            "checklist": checklist,
+        },
     )

@@ -158,7 +158,8 @@ class Plan:
                 continue
             message = (
                 f"round “{round_.name}” is new and has no date: add a round_date column "
-                "(YYYY-MM-DD), or give the round's date (--round-date)."
+                "(YYYY-MM-DD), or give the round's date (Round date on the import page, "
+                "--round-date on the command line)."
             )
             where = self.round_first_use.get(-position)
             if where is None:
@@ -610,8 +611,9 @@ class Plan:
                 name = relationship_type.name
                 message = (
                     f"“{name}”: {pairs} pair{'s' if pairs != 1 else ''} name each other — "
-                    f"directed or undirected? Add a direction column, or choose "
-                    f"(--directed “{name}” or --undirected “{name}”)."
+                    f"directed or undirected? Add a direction column, or say which (the "
+                    f"import page's directed / undirected types, or --directed “{name}” / "
+                    f"--undirected “{name}”)."
                 )
                 column = next(
                     (sheet.columns[c] for c in ("type", "type_or_direction", "label")

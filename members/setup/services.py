@@ -149,3 +149,18 @@ def members_paste(*, program: Program, text: str, actor) -> list[str]:
     return [
         f"Line {p.row - 1}, {p.column}: {p.message}" if p.row else str(p) for p in report.problems
     ]
+
+
+def getting_started(*, program: Program) -> list[dict]:
+    """The "get started" checklist of a new program, ticked from what it holds. Computing
+    and the map are the networkmaps app's: listed as the last steps, not ticked here."""
+    has_ties = Relationship.objects.filter(program=program).exists()
+    return [
+        {"label": "Add or import members", "done": program.members.exists(), "kind": "members"},
+        {"label": "Relationship types", "done": program.relationship_types.exists(),
+         "kind": "types"},
+        {"label": "A round (with its date)", "done": program.rounds.exists(), "kind": "rounds"},
+        {"label": "Ties, by survey or import", "done": has_ties, "kind": "import"},
+        {"label": "Compute the metrics (Dashboard), then look at the Map", "done": None,
+         "kind": ""},
+    ]  # fmt: skip

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 import re
 
@@ -192,11 +193,13 @@ def ties_from(sheet: Sheet, result: ParsedNetwork, limits: Limits) -> TieSheet:
             if weight is None:
                 message = f"should be a number, not “{raw_weight}”."
                 problem(message, number, "strength" if "strength" in columns else "weight")
-        round_date = cell(date_at)
-        if round_date and _iso_date(round_date) is None:
-            message = f"should be a date written YYYY-MM-DD, not “{round_date}”."
-            problem(message, number, "round_date")
-        round_date = _iso_date(round_date) or ""
+        round_date = written = cell(date_at)
+        if written:
+            round_date = _iso_date(written)
+            if round_date is None:
+                message = f"should be a date written YYYY-MM-DD, not “{written}”."
+                problem(message, number, "round_date")
+                round_date = ""
         if not source:
             continue
         round_name = cell(round_at) or round_date
@@ -236,6 +239,7 @@ def _number(value: str) -> float | None:
     return number if math.isfinite(number) else None
 
 
+@functools.lru_cache(maxsize=4096)  # a file repeats its few dates on every row
 def _iso_date(value: str) -> str | None:
     """`2024-06-01` (a time after it is ignored) as YYYY-MM-DD, else None."""
     found = _ISO_DATE.fullmatch(value.strip())

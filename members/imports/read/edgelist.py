@@ -19,7 +19,6 @@ _HEADER_WORDS = {
 }  # fmt: skip
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}([T ][0-9:.+\-Z]*)?")
 _NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?")
-_SPLIT = re.compile(r"\s+")
 
 
 def looks_like_edge_list(text: str) -> bool:
@@ -57,9 +56,10 @@ def read_edge_list(name: str, text: str) -> tuple[list[Sheet], list[Problem]]:
             message = f"has {len(fields)} columns; an edge list has 2 to 4."
             problems.append(Problem(name, message, row=number))
             continue
-        if not header:
+        if not header and len(kinds) < len(fields) - 2:
             for position, value in enumerate(fields[2:], start=2):
-                kinds.setdefault(position, _kind(value))
+                if position not in kinds:
+                    kinds[position] = _kind(value)
         rows.append((number, fields))
     if not header:
         width = max((len(f) for _, f in rows), default=2)
@@ -102,5 +102,5 @@ def _delimiter(line: str) -> str | None:
 
 def _fields(line: str, delimiter: str | None) -> list[str]:
     if delimiter is None:
-        return _SPLIT.split(line)
+        return line.split()
     return [field.strip() for field in line.split(delimiter)]

@@ -101,3 +101,20 @@ def test_import_network_help_works_with_no_environment():
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "--round-date" in done.stdout and "--directed" in done.stdout
+
+
+def test_an_empty_program_opens_on_a_checklist_that_ticks_itself_off(client):
+    from tests.factories import MemberFactory, RelationshipFactory
+
+    user = _creator()
+    client.force_login(user)
+    client.post(reverse("members:program-new"), {"name": "Fox", "slug": "fox"})
+    page = client.get(reverse("members:program-detail", args=["fox"])).content.decode()
+    assert "Get started" in page and "✓" not in page
+    program = Program.objects.get(slug="fox")
+    MemberFactory(program=program)
+    page = client.get(reverse("members:program-detail", args=["fox"])).content.decode()
+    assert page.count("✓") == 1
+    RelationshipFactory(program=program)
+    page = client.get(reverse("members:program-detail", args=["fox"])).content.decode()
+    assert "Get started" not in page
