@@ -75,6 +75,7 @@ class Plan:
         self.new_memberships: list[tuple[int, int]] = []
         self.new_ties: list[tuple[int, int, int, int, int]] = []
         self.new_weights: list[float | None] = []  # the file's weight of each new tie
+        self.tie_members: dict[int, set[int]] = defaultdict(set)  # round key → members named
         self.keep_weights = False
         self.tie_updates: dict[int, int] = {}  # tie id → new strength
         self.directed: dict[int, bool] = {}
@@ -684,6 +685,7 @@ class Plan:
 
         tally = self.tallies["ties"]
         for key, (source, target, strength, weight, row) in wanted.items():
+            self.tie_members[key[3]] |= {source, target}
             tie = (source, target, *key[2:])
             found = existing.get(key)
             if found is None:

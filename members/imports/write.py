@@ -18,6 +18,7 @@ from members.models import (
     RelationshipType,
     Round,
 )
+from members.responses import import_response_statuses_record
 
 BATCH = 5000
 
@@ -84,6 +85,13 @@ def plan_write(*, plan: Plan, reason: str) -> None:
         by_weight[weight].append(pk)
     for weight, pks in by_weight.items():
         Relationship.objects.filter(pk__in=pks).update(weight=weight)
+    # issue 13's stated default for imports: everyone the file names answered its rounds.
+    import_response_statuses_record(
+        rounds={
+            resolve(Round, round_key): {resolve(Member, m) for m in named}
+            for round_key, named in plan.tie_members.items()
+        }
+    )
     plan.report.notes.append(current_round_settle(program=plan.program))
 
 

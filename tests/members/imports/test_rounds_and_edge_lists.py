@@ -113,3 +113,17 @@ def test_a_typo_in_a_relationship_type_is_flagged():
     ties = _file("from,to,type\nAnn,Bo,colaborates with\n", "t.csv")
     report = network_import(program=program, members_file=None, ties_file=ties, dry_run=True)
     assert "“colaborates with” — did you mean “collaborates with”?" in " ".join(report.notes)
+
+
+def test_an_import_says_everyone_it_names_answered_its_round():
+    from members.responses import ANSWERED, response_statuses
+
+    program = ProgramFactory()
+    members = _file("id,name\na,Ann\nb,Bo\nc,Cy\nd,Di\n", "members.csv")
+    network_import(program=program, members_file=members, ties_file=_file(TWO_WAVES, "t.csv"))
+    wave_1 = Round.objects.get(program=program, name="Wave 1")
+    statuses = response_statuses(round_=wave_1)
+    named = set(
+        Member.objects.filter(program=program, external_id__in="abc").values_list("pk", flat=True)
+    )
+    assert {m for m, s in statuses.items() if s == ANSWERED} == named
