@@ -132,6 +132,7 @@ def world(demo_program):
         "round_id": round_.pk,
         "person_id": 1,
         "removed_id": 1,
+        "kind": "cohorts",
         "file_format": "csv-members",
         "token": links.survey_link_token(invitation=invitation),
     }
