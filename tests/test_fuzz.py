@@ -39,7 +39,7 @@ HOSTILE = [
     "99999999999999999999999999", "-99999999999999999999", " 1", "", " ", "a:b", "members:x",
     "//evil.example/", "https://evil.example/", "javascript:alert(1)", "' OR 1=1--", "%", "%00",
     "[]", "{}", "<script>x</script>", "../../etc/passwd", "\u202e\u200b", "\ufeff", "x" * 5000,
-    "true", "yes", "1,2", "A" * 300, "\\", "\n\r", "ß", "İ",
+    "true", "yes", "1,2", "A" * 300, "\\", "\n\r", "ß", "İ", "9999-12-31", "0001-01-01",
 ]  # fmt: skip
 ALWAYS = ("page", "next", "format", "q")
 READS = re.compile(

@@ -63,7 +63,7 @@ def audit_lines(
     if since:
         start = datetime.datetime.combine(since, datetime.time.min, tzinfo=zone)
         events = events.filter(created_at__gte=start)
-    if until:
+    if until and until < datetime.date.max:  # the last day there is ends nothing
         end = datetime.datetime.combine(until + datetime.timedelta(days=1), datetime.time.min)
         events = events.filter(created_at__lt=end.replace(tzinfo=zone))
     rows = events.order_by("-created_at", "-id").values_list(

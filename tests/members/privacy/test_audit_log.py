@@ -69,3 +69,5 @@ def test_the_page_filters_by_action_person_and_day(world, client):
     # A bad filter is a form error (the unfiltered trail shows), never a 500.
     page = client.get(url, {"since": "²", "action": "nope"})
     assert page.status_code == 200 and page.context["form"].errors
+    for edge in ("9999-12-31", "0001-01-01"):
+        assert client.get(url, {"since": edge, "until": edge}).status_code == 200
