@@ -443,6 +443,9 @@ class WritePath:
 
 _ROUND_BY_NAME = "ties name their round, looked up (or created) in the importing program only"
 _SURVEY_ROUND = "survey ties always go into the survey's own round; nobody names a round"
+# Issue 12: a file's numbers are weights in whatever range the file uses; the import keeps them
+# and maps them to strength 1-5 by the rule its preview states, so 0 and 6 are not bad input.
+_IMPORT_WEIGHT = "imports keep any numeric weight and map it onto strength 1-5"
 _MERGE_TIE = "a merge only picks the member; type, strength and round come from the answer"
 PATHS = [
     WritePath("api-create", api_create_good, api_create_bad),
@@ -454,9 +457,11 @@ PATHS = [
     ),
     WritePath("api-bulk", bulk_good, bulk_bad),
     WritePath("import-command", import_command_good, import_command_bad,
-              cannot={OTHER_ROUND: _ROUND_BY_NAME}),
+              cannot={OTHER_ROUND: _ROUND_BY_NAME, STRENGTH_0: _IMPORT_WEIGHT,
+                      STRENGTH_6: _IMPORT_WEIGHT}),
     WritePath("import-page", import_page_good, import_page_bad,
-              cannot={OTHER_ROUND: _ROUND_BY_NAME}),
+              cannot={OTHER_ROUND: _ROUND_BY_NAME, STRENGTH_0: _IMPORT_WEIGHT,
+                      STRENGTH_6: _IMPORT_WEIGHT}),
     WritePath("survey-submit", survey_good, survey_bad, prepare=survey_prepare,
               cannot={OTHER_ROUND: _SURVEY_ROUND}),
     WritePath("unlisted-merge", merge_good, merge_bad, prepare=merge_prepare,
