@@ -65,7 +65,8 @@ class _IdsOnly:
     """Refuses a choice that is not an ASCII whole number before the database sees it."""
 
     def _id_or_error(self, value):
-        if value in self.empty_values:
+        # A row itself (an initial value), or a field keyed on another column: not an id.
+        if value in self.empty_values or hasattr(value, "pk") or self.to_field_name:
             return value
         if whole_number(value if isinstance(value, int) else str(value)) is None:
             raise forms.ValidationError(

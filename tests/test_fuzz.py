@@ -327,3 +327,19 @@ def test_an_import_the_database_refuses_shows_no_sql(
     assert page.status_code < 500
     assert "refused the import" in text
     assert "DETAIL" not in text and "secret@example.org" not in text and "constraint" not in text
+
+
+def test_model_choices_refuse_ids_the_database_cannot_hold(staff_client, demo_program):
+    # SQLite raises OverflowError on a 23-digit id; "²" is no id at all.
+    url = reverse("members:survey-new", args=[demo_program.slug])
+    kinds = demo_program.relationship_types.first().pk
+    cohort = demo_program.cohorts.first().pk
+    base = {"name": "S", "opens_on": "2026-01-01", "closes_on": "2026-02-01", "cohorts": [cohort]}
+    huge = "99999999999999999999999"
+    page = staff_client.post(url, {**base, "relationship_types": [huge], "round": huge})
+    assert page.status_code == 200 and {"relationship_types", "round"} <= set(
+        page.context["form"].errors
+    )
+    page = staff_client.post(url, {**base, "relationship_types": [kinds], "round": "²"})
+    assert page.status_code == 200 and "round" in page.context["form"].errors
+    assert staff_client.post(url, {**base, "relationship_types": [kinds]}).status_code == 302

@@ -3,6 +3,7 @@
 from django import forms
 
 from members.models import AuditEvent, Member, ProgramRole
+from netlead.params import IdChoiceField
 
 # What each choice means, in the member's words: the consent screen shows it under the
 # choice, and it must stay true to the rule in members/access.py.
@@ -40,7 +41,7 @@ class MemberSettingsForm(forms.Form):
         return [(radio, VISIBILITY_MEANS[radio.data["value"]]) for radio in self["visibility"]]
 
 
-class MemberChoice(forms.ModelChoiceField):
+class MemberChoice(IdChoiceField):
     """A member picker in which people with the same name can be told apart."""
 
     def label_from_instance(self, member):

@@ -9,12 +9,12 @@ from django import forms
 from members.models import Member, Round, SurveySettings
 from members.models.surveys import SurveyQuestion
 from members.surveys import about_me, questions
-from netlead.params import whole_number
+from netlead.params import IdChoiceField, IdMultipleChoiceField, whole_number
 
 
 class SurveyForm(forms.Form):
     name = forms.CharField(max_length=100, help_text="For example “Year two survey”.")
-    round = forms.ModelChoiceField(
+    round = IdChoiceField(
         queryset=Round.objects.none(),
         required=False,
         empty_label="A new round named like the survey",
@@ -25,10 +25,10 @@ class SurveyForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text="The last day answers are accepted; links stop working after it.",
     )
-    relationship_types = forms.ModelMultipleChoiceField(
+    relationship_types = IdMultipleChoiceField(
         queryset=None, widget=forms.CheckboxSelectMultiple, label="Questions to ask"
     )
-    cohorts = forms.ModelMultipleChoiceField(
+    cohorts = IdMultipleChoiceField(
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
         help_text="Everyone in these cohorts is invited and can be named.",

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from netlead.params import IdChoiceField
 from networkmaps.graph.poster import PAPER_SIZES
 from networkmaps.maps import data as maps
 from networkmaps.maps.poster_files import PosterOptions
@@ -15,7 +16,7 @@ def _paper_label(key: str) -> str:
 
 
 class PosterForm(forms.Form):
-    round = forms.ModelChoiceField(queryset=None, empty_label=None)
+    round = IdChoiceField(queryset=None, empty_label=None)
     paper = forms.ChoiceField(choices=[(k, _paper_label(k)) for k in PAPER_SIZES], initial="A1")
     orientation = forms.ChoiceField(
         choices=[("landscape", "Landscape"), ("portrait", "Portrait")], initial="landscape"

@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from members.models import Member, Program, ProgramRole
-from netlead.params import whole_number
+from netlead.params import IdChoiceField, whole_number
 from networkmaps.models import PairDecision, Suggestion
 
 
@@ -21,7 +21,7 @@ class PairDecisionForm(forms.Form):
     note = forms.CharField(required=False, max_length=2000)
     decided_on = forms.DateField(required=False)
     snoozed_until = forms.DateField(required=False)
-    assigned_to = forms.ModelChoiceField(queryset=None, required=False)
+    assigned_to = IdChoiceField(queryset=None, required=False)
     due_on = forms.DateField(required=False)
 
     def __init__(self, *args, program: Program, **kwargs):
