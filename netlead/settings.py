@@ -181,6 +181,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a `status`; name each choice set so the schema's enums don't collide.
+    "ENUM_NAME_OVERRIDES": {
+        "MetricRunStatusEnum": "networkmaps.models.MetricRun.Status",
+        "DecisionStatusEnum": "networkmaps.models.PairDecision.Status",
+    },
 }
 
 # Celery. Without a broker the embedded default runs every task inline, in the web process.
