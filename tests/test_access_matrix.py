@@ -40,6 +40,8 @@ KINDS = {
                      "other_staff": 404},
     "api_staff_post_only": {"anonymous": 403, "member": 404, "facilitator": 404, "staff": 405,
                             "other_staff": 404},
+    # Creating programs needs members.add_program (or a superuser): no program role grants it.
+    "program_creator": {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 403)},
     "token": dict.fromkeys(ROLES, "refused"),  # a bogus token: a clear 400/410 page
 }  # fmt: skip
 
@@ -53,6 +55,11 @@ URLS = {
     "api-token": "api_public_post_only",
     "api-program-list": "api_signed_in",
     "members:program-detail": "any_role",
+    "members:program-new": "program_creator",
+    "members:setup": "staff",
+    "members:setup-roles": "staff",
+    "networkmaps:round-rules": "post_only",
+    "api-round-comparison": "api_staff",
     "networkmaps:my-network": "own_member",
     "members:my-data": "own_member",
     "members:my-settings": "post_only",
@@ -190,6 +197,7 @@ def world(demo_program):
         "person_id": 1,
         "removed_id": 1,  # a member's tie removal (post only: never looked up on GET)
         "file_format": "gexf",
+        "kind": "cohorts",
         "token": "bogus-token",
         "pk": None,  # filled per API detail route
     }
@@ -200,6 +208,8 @@ def world(demo_program):
         "api-relationship-type-detail": program.relationship_types.first().pk,
         "api-round-detail": round_.pk,
         "api-relationship-detail": objects["relationship_id"],
+        # Query strings some routes need to answer 200 (the round compared with).
+        "?api-round-comparison": f"?against={round_.previous().pk}",
     }
     return program, users, objects, details
 
@@ -223,7 +233,7 @@ def test_each_role_gets_exactly_what_it_may_see(client, world):
     program, users, objects, details = world
     problems = []
     for name, kind in URLS.items():
-        url = _url(name, objects, details)
+        url = _url(name, objects, details) + details.get(f"?{name}", "")
         for role, expected in KINDS[kind].items():
             client.logout()
             if users[role] is not None:
