@@ -108,6 +108,7 @@ def main(slug: str, out: Path) -> None:
         "poster_id": first_pk("networkmaps.Poster", program=program),
         "extension": "svg",
         "file_format": "csv-members",
+        "kind": "members",  # a setup section (issue 12)
         "object_id": other.pk,
         "app_label": "members",
     }
