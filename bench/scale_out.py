@@ -1,6 +1,6 @@
 """Scale one metric run out over real Celery workers: 1 worker, then 2, on Redis and PostgreSQL.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/netlead_i18 \\
+    SECRET_KEY=bench-only DATABASE_URL=postgres://postgres@127.0.0.1:5432/netlead_i18 \\
     REDIS_URL=redis://127.0.0.1:6379/8 .venv/bin/python bench/scale_out.py \\
         [--sizes 10000,50000] [--workers 1,2] [--keep]
 
