@@ -14,6 +14,22 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
+
+def env_float(name: str, default: float) -> float:
+    """A float setting read with float(): django-environ's Env.float drops every character
+    but digits, "," and "." first, so "1e12" would silently become 112."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {raw!r}.") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ImproperlyConfigured(f"{name} must be a finite number, not {raw!r}.")
+    return value
+
+
 # pytest (>= 8.2) exports PYTEST_VERSION for the whole session.
 TESTING = "PYTEST_VERSION" in os.environ
 
@@ -229,10 +245,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = env.str(
 NETLEAD_SPLIT_MIN_MEMBERS = env.int("NETLEAD_SPLIT_MIN_MEMBERS", default=20_000)
 NETLEAD_SPLIT_BLOCKS = env.int("NETLEAD_SPLIT_BLOCKS", default=0)  # 0: about a minute each
 NETLEAD_SPLIT_STALL_SECONDS = env.int("NETLEAD_SPLIT_STALL_SECONDS", default=900)
-NETLEAD_PATH_BUDGET_SECONDS = env.float("NETLEAD_PATH_BUDGET_SECONDS", default=600.0)
+NETLEAD_PATH_BUDGET_SECONDS = env_float("NETLEAD_PATH_BUDGET_SECONDS", 600.0)
 NETLEAD_WORKER_PROCESSES = env.int("NETLEAD_WORKER_PROCESSES", default=1)
 NETLEAD_PATH_THREADS = env.int("NETLEAD_PATH_THREADS", default=1)
-NETLEAD_PATH_SPEED = env.float("NETLEAD_PATH_SPEED", default=1.0)  # 1.0: this 2-core box
+NETLEAD_PATH_SPEED = env_float("NETLEAD_PATH_SPEED", 1.0)  # 1.0: this 2-core box
 # NETLEAD_HEAVY_QUEUE (read by netlead/celery.py): the queue metric runs and their blocks go to.
 
 LOGGING = {

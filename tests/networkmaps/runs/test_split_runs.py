@@ -185,3 +185,25 @@ def test_dashboard_counts_blocks_done_and_says_why_exact(staff_client, demo_prog
     page = staff_client.get(url).content.decode()
     assert "Path metrics exact: the full sweep of 120 members takes under a second" in page
     assert "split into 4 blocks for the workers" in page
+
+
+@pytest.mark.parametrize(
+    ("raw", "read"), [("1e12", "1000000000000.0"), ("1,5", "error"), ("nan", "error")]
+)
+def test_the_path_budget_setting_reads_a_number_as_written(raw, read):
+    """django-environ's Env.float keeps only digits, "," and ".": "1e12" became 112 s and a
+    run asked to be exact was estimated from pivots without a word."""
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    env = {"PATH": "/usr/bin:/bin", "DEBUG": "true", "NETLEAD_PATH_BUDGET_SECONDS": raw}
+    code = "from netlead import settings; print(settings.NETLEAD_PATH_BUDGET_SECONDS)"
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True
+    )
+    if read == "error":
+        assert done.returncode != 0 and "NETLEAD_PATH_BUDGET_SECONDS must be" in done.stderr
+    else:
+        assert done.returncode == 0 and done.stdout.strip() == read
