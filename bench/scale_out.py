@@ -8,11 +8,12 @@ For each size n it
 1. seeds the program ``scale-<n>`` (the demo generator, seed 0) unless ``--keep`` finds it,
    drops the runs seeding queued and purges the bench's private queue;
 2. computes round "Year two" exactly in this machine's one process (the unsplit run, split
-   threshold out of reach) as the reference: wall, CPU and the path stage;
+   threshold out of reach; ``--reference-threads`` threads, default 2, as a single-machine
+   deployment with ``NETLEAD_PATH_THREADS`` would) as the reference: wall, CPU, path stage;
 3. for each worker count k starts k real ``celery worker --pool=solo`` processes on a
    private queue (every run split, exact: ``NETLEAD_PATH_BUDGET_SECONDS`` out of reach),
    requests the same round through ``metric_run_request`` and waits for it: wall time
-   of the run and of its path stage (blocks sent → reduce started), CPU time of the
+   of the run and of its path stage (sweep started → last block stored), CPU time of the
    workers, CPU per block, and the largest difference of any stored value (every metric
    and x, y) from the single-process run;
 4. prints a table with the load average, the path-stage speed-up of k workers over one,
@@ -102,7 +103,7 @@ def max_difference(a: dict, b: dict) -> float:
     return worst
 
 
-def single_process(program, round_) -> dict:
+def single_process(program, round_, threads: int) -> dict:
     from django.test import override_settings
 
     from networkmaps.models import MetricRun
@@ -111,12 +112,17 @@ def single_process(program, round_) -> dict:
     MetricRun.objects.filter(round=round_).delete()
     run = MetricRun.objects.create(program=program, round=round_, requested_by="bench")
     cpu, started = time.process_time(), time.perf_counter()
-    with override_settings(NETLEAD_SPLIT_MIN_MEMBERS=10**12, NETLEAD_PATH_BUDGET_SECONDS=1e12):
+    with override_settings(
+        NETLEAD_SPLIT_MIN_MEMBERS=10**12,
+        NETLEAD_PATH_BUDGET_SECONDS=1e12,
+        NETLEAD_PATH_THREADS=threads,
+    ):
         run = compute.metric_run_execute(run_id=run.pk)
     wall = time.perf_counter() - started
     assert run.status == MetricRun.Status.SUCCEEDED and run.params["approximate"] is False
     result = {
         "workers": 0,
+        "threads": threads,
         "wall_s": wall,
         "cpu_s": time.process_time() - cpu,
         "paths_s": run.params["timings"]["paths"],
@@ -191,6 +197,7 @@ def on_workers(program, round_, k: int, reference: dict, logs: Path) -> dict:
         "wall_s": wall,
         "cpu_s": cpu,
         "paths_s": timings["paths_wall"],
+        "after_last_block_s": timings["after_last_block"],
         "blocks": timings["path_blocks"],
         "block_cpu_s": timings["path_block_cpu_total"] / timings["path_blocks"],
         "path_cpu_s": timings["path_block_cpu_total"],
@@ -207,6 +214,7 @@ def main() -> None:
     parser.add_argument("--workers", default="1,2")
     parser.add_argument("--keep", action="store_true", help="reuse seeded programs")
     parser.add_argument("--logs", default="/tmp")
+    parser.add_argument("--reference-threads", type=int, default=2)
     args = parser.parse_args()
     setup()
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -214,7 +222,7 @@ def main() -> None:
     rows = []
     for n in sizes:
         program, round_ = seed(n, args.keep)
-        reference = single_process(program, round_)
+        reference = single_process(program, round_, args.reference_threads)
         rows.append((n, reference))
         print(f"# {n:,} single process: {reference['wall_s']:.1f} s", flush=True)
         for k in counts:
@@ -227,22 +235,27 @@ def main() -> None:
 def report(rows) -> None:
     print()
     print("| members | where | wall s | CPU s | path stage s | path speed-up | blocks | "
-          "CPU/block s | max diff | load (1/5/15 min) |")  # fmt: skip
-    print("|---|---|---|---|---|---|---|---|---|---|")
+          "CPU/block s | last block → reduce s | max diff | load (1/5/15 min) |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     one = {}
     for n, r in rows:
         if r["workers"] == 1:
             one[n] = r["paths_s"]
     for n, r in rows:
-        where = "1 process, unsplit" if r["workers"] == 0 else f"{r['workers']} worker(s), split"
+        where = (
+            f"1 process x {r['threads']} thread(s), unsplit"
+            if r["workers"] == 0
+            else f"{r['workers']} worker(s), split"
+        )
         speedup = one[n] / r["paths_s"] if r["workers"] and n in one else None
         print(
             f"| {n:,} | {where} | {r['wall_s']:.1f} | {r['cpu_s']:.1f} | {r['paths_s']:.1f} | "
             f"{'–' if speedup is None else f'{speedup:.2f}x'} | {r.get('blocks', '–')} | "
-            f"{r['block_cpu_s']:.2f} | {r['diff']:.1e} | {r['load']} |"
+            f"{r['block_cpu_s']:.2f} | {r['after_last_block_s']:.1f} | {r['diff']:.1e} | "
+            f"{r['load']} |"
             if r["workers"]
             else f"| {n:,} | {where} | {r['wall_s']:.1f} | {r['cpu_s']:.1f} | "
-            f"{r['paths_s']:.1f} | – | – | – | (reference) | {r['load']} |"
+            f"{r['paths_s']:.1f} | – | – | – | – | (reference) | {r['load']} |"
         )
     print()
     for n, r in rows:

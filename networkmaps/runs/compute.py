@@ -142,13 +142,18 @@ def _claim_and_execute(run_id: int) -> MetricRun | None:
         )
         raise
     except Exception as exc:
-        logger.exception("Metric run %s failed", run_id)
-        MetricRun.objects.filter(pk=run_id, status=MetricRun.Status.RUNNING).update(
-            status=MetricRun.Status.FAILED,
-            error=f"{type(exc).__name__}: {exc}"[:2000],
-            finished_at=timezone.now(),
-        )
-        return MetricRun.objects.get(pk=run_id)
+        return _failed(run_id, exc)
+
+
+def _failed(run_id: int, exc: Exception) -> MetricRun:
+    """Mark a run that raised as failed; the round's current results stay current."""
+    logger.exception("Metric run %s failed", run_id)
+    MetricRun.objects.filter(pk=run_id, status=MetricRun.Status.RUNNING).update(
+        status=MetricRun.Status.FAILED,
+        error=f"{type(exc).__name__}: {exc}"[:2000],
+        finished_at=timezone.now(),
+    )
+    return MetricRun.objects.get(pk=run_id)
 
 
 def _execute(run: MetricRun) -> MetricRun:
@@ -228,14 +233,8 @@ def metric_run_reduce(*, run_id: int) -> MetricRun | None:
         except (OperationalError, InterfaceError):
             raise  # The task retries; the blocks stay for it.
         except Exception as exc:
-            logger.exception("Metric run %s failed", run_id)
-            MetricRun.objects.filter(pk=run_id, status=MetricRun.Status.RUNNING).update(
-                status=MetricRun.Status.FAILED,
-                error=f"{type(exc).__name__}: {exc}"[:2000],
-                finished_at=timezone.now(),
-            )
             PathSweep.objects.filter(run_id=run_id).delete()  # its sums will never be used
-            return MetricRun.objects.get(pk=run_id)
+            return _failed(run_id, exc)
 
 
 def _reduce(run, sweep, sums, costs) -> MetricRun:
@@ -250,8 +249,10 @@ def _reduce(run, sweep, sums, costs) -> MetricRun:
         split.sweep_retry(run_id=run.pk, why="the round's data changed during the run")
         return MetricRun.objects.get(pk=run.pk)
     timings = dict(run.timings)
-    timings["paths_wall"] = (timezone.now() - sweep.created_at).total_seconds()
     timings |= costs
+    # Last block stored → the reduce picked up, the round reloaded and merged again.
+    since_sweep = (timezone.now() - sweep.created_at).total_seconds()
+    timings["after_last_block"] = round(since_sweep - costs["paths_wall"], 3)
     mark = time.perf_counter()
     result = compute_metrics(merged, **_limits(plan, merged.n), seed=0, path_sums=sums)
     timings["metrics_after_paths"] = time.perf_counter() - mark

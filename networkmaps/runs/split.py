@@ -38,6 +38,7 @@ import numpy as np
 from celery import current_app, group, signature
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from networkmaps.graph.metrics.paths import PathSources, PathSums, path_sums
@@ -126,9 +127,12 @@ def path_plan(*, n: int, pairs: int) -> PathPlan:
     if split:
         blocks = int(_setting("NETLEAD_SPLIT_BLOCKS", 0))
         if blocks <= 0:
-            # Blocks of about a minute each, at least two per worker so a slow one evens out.
-            block_cpu = sweep_seconds(sources=sources, n=n, pairs=pairs, speed=speed)
-            blocks = max(2 * workers, math.ceil(block_cpu / 60))
+            # Blocks of about a minute each, at least two per worker so a slow one evens
+            # out, and a whole number of blocks per worker: 5 equal blocks on 2 workers
+            # take 3 rounds where 6 take 3 shorter ones, every worker busy to the end.
+            sweep_cpu = sweep_seconds(sources=sources, n=n, pairs=pairs, speed=speed)
+            per_worker = max(2, math.ceil(sweep_cpu / 60 / workers))
+            blocks = per_worker * workers
         blocks = max(1, min(blocks, MAX_BLOCKS, sources))
     return PathPlan(
         pivots=pivots,
@@ -258,7 +262,10 @@ def sums_collect(sweep: PathSweep) -> tuple[PathSums, dict]:
         with np.load(io.BytesIO(bytes(blob))) as part:
             total.add(PathSums(**{name: part[name] for name in SUM_FIELDS}))
     costs = [row[3] for row in rows]
+    last = PathBlock.objects.filter(sweep=sweep).aggregate(last=Max("finished_at"))["last"]
     report = {
+        # The path stage: from the sweep's start to its last block stored.
+        "paths_wall": round((last - sweep.created_at).total_seconds(), 3),
         "path_blocks": sweep.blocks,
         "path_block_cpu_total": round(sum(costs), 3),
         "path_block_cpu_max": round(max(costs), 3),
