@@ -1,21 +1,18 @@
 """What an import would change: the file's rows matched against the program, in memory.
 
-Members are matched by external id, then email, then exact name; organisations, cohorts,
-relationship types and rounds by name (any case). The plan lists what would be created,
-updated or left unchanged, with a problem for every row that cannot be imported;
-members/imports/write.py writes it.
+The Plan holds what an import would create, update or leave unchanged, with a problem for
+every row that cannot be imported; members/imports/write.py writes it. Here: organisations,
+cohorts, relationship types and rounds found by name (any case) or created, and the ties
+(their ends, rounds, directions and strengths compared with those on record). The members
+sheet is planned in members/imports/plan_members.py (matched by external id, then email,
+then exact name).
 """
 
 from __future__ import annotations
 
 import datetime
-import math
 import re
 from collections import defaultdict
-
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
-from django.utils.text import slugify
 
 from members.imports import read
 from members.imports.read import Problem
@@ -63,6 +60,7 @@ class Plan:
         self.round_dates: dict[int, str] = {}  # round key → the date the file gave
         self.round_first_use: dict[int, tuple] = {}  # new round key → (sheet, row, column)
         self.attributes: dict[str, MemberAttribute] = {}  # key → existing or new
+        self.attribute_of: dict[str, MemberAttribute] = {}  # the file's column → attribute
         self.new_attributes: list[MemberAttribute] = []
         self.weight_updates: dict[int, float | None] = {}
         self.tallies = report.tallies
@@ -141,7 +139,7 @@ class Plan:
             given = self.round_dates.setdefault(key, date)
             if given != date and where is not None:
                 sheet, row, _ = where
-                self._problem(
+                self.problem(
                     sheet,
                     row,
                     "round_date",
@@ -167,7 +165,7 @@ class Plan:
                 self.report.problems.append(Problem("import", message))
             else:
                 sheet, row, column = where
-                self._problem(sheet, row, column, message)
+                self.problem(sheet, row, column, message)
         dated = {pk: d for pk, d in self.round_dates.items() if pk > 0}
         if dated:
             on_record = dict(Round.objects.filter(pk__in=dated).values_list("pk", "observed_on"))
@@ -177,293 +175,6 @@ class Plan:
                         f"Round “{self.names[Round][pk]}” is dated {on_record[pk]} in the "
                         f"program; the file says {date}. The program's date was kept."
                     )
-
-    # --- members -------------------------------------------------------------------------
-
-    def members(self, sheet: read.MemberSheet) -> None:
-        self.member_unit = unit = sheet.unit
-        rows = Member.objects.filter(program=self.program).values_list(
-            "id",
-            "name",
-            "external_id",
-            "email",
-            "organisation_id",
-            "title",
-            "sector",
-            "region",
-            "issue_areas",
-            "attributes",
-        )
-        by_id: dict[str, int] = {}
-        by_email: dict[str, int] = {}
-        by_name: dict[str, list[int]] = defaultdict(list)
-        for (
-            pk,
-            name,
-            external_id,
-            email,
-            org,
-            title,
-            sector,
-            region,
-            tags,
-            attributes,
-        ) in rows.iterator(5000):
-            self.member_state[pk] = {
-                "name": name,
-                "external_id": external_id,
-                "email": email,
-                "organisation_id": org,
-                "title": title,
-                "sector": sector,
-                "region": region,
-                "issue_areas": tags or [],
-                "attributes": attributes or {},
-            }
-            if external_id:
-                by_id[external_id] = pk
-            if email:
-                by_email[email.lower()] = pk
-            by_name[name].append(pk)
-
-        rows_of_member: dict[int, int] = {}
-        claimed: dict[tuple[str, str], int] = {}
-        memberships: list[tuple[int, int, read.MemberRow]] = []
-        self._attributes_define(sheet)
-        sectors = {s["sector"] for s in self.member_state.values() if s["sector"]}
-        for row in sheet.rows:
-            if not self._member_row_valid(sheet, row):
-                continue
-            if row.sector and row.sector not in sectors:
-                if similar := near_miss(row.sector, sorted(sectors)):
-                    self.report.notes.append(
-                        f"Sector “{row.sector}” ({unit} {row.row}) — did you mean “{similar}”?"
-                    )
-                sectors.add(row.sector)
-            values = self._attribute_values(sheet, row)
-            if values is None:
-                continue
-            row = row._replace(attributes=tuple(values.items()))
-            email = row.email.lower()
-            pk = by_id.get(row.external_id) if row.external_id else None
-            if pk is None and email:
-                pk = by_email.get(email)
-                if pk is not None and row.external_id and self.member_state[pk]["external_id"]:
-                    self._problem(
-                        sheet,
-                        row,
-                        "email",
-                        f"belongs to {self.member_state[pk]['name']}, whose ID is "
-                        f"“{self.member_state[pk]['external_id']}”, not "
-                        f"“{row.external_id}”.",
-                    )
-                    continue
-            elif pk is not None and email and by_email.get(email, pk) != pk:
-                other = self.member_state[by_email[email]]["name"]
-                self._problem(sheet, row, "email", f"already belongs to {other}.")
-                continue
-            if pk is None and row.name:
-                # A namesake with another ID or email on record is somebody else.
-                candidates = [
-                    candidate
-                    for candidate in by_name.get(row.name, ())
-                    if not _contradicts(self.member_state[candidate], row)
-                ]
-                if len(candidates) > 1:
-                    self._problem(
-                        sheet,
-                        row,
-                        "name",
-                        f"{len(candidates)} members are called “{row.name}”; add "
-                        "their email or ID to say which one.",
-                    )
-                    continue
-                pk = candidates[0] if candidates else None
-
-            if pk is not None and pk in rows_of_member:
-                message = f"describes the same member as {unit} {rows_of_member[pk]}."
-                self._problem(sheet, row, "name", message)
-                continue
-            if not self._claim(sheet, row, claimed, email):
-                continue
-            if pk is None:
-                if not row.name and not row.external_id:
-                    self._problem(sheet, row, "name", "is empty; a new member needs a name.")
-                    continue
-                pk = self._member_new(row)
-            else:
-                self._member_update(pk, row)
-            rows_of_member[pk] = row.row
-            memberships += [(pk, self.cohort(name), row) for name in row.cohorts]
-
-        if memberships:
-            existing = set(
-                Member.cohorts.through.objects.filter(member__program=self.program).values_list(
-                    "member_id", "cohort_id"
-                )
-            )
-            for pk, cohort, row in memberships:
-                if (pk, cohort) in existing:
-                    self.tallies["cohort memberships"].count("unchanged")
-                else:
-                    self.new_memberships.append((pk, cohort))
-                    name = self.member_state[pk]["name"]
-                    cohort_name = self.names[Cohort][cohort]
-                    self.tallies["cohort memberships"].count(
-                        "created", f"{name} joins {cohort_name} ({unit} {row.row})"
-                    )
-
-    def _member_row_valid(self, sheet: read.MemberSheet, row: read.MemberRow) -> bool:
-        valid = True
-        if not (row.name or row.email or row.external_id):
-            self._problem(sheet, row, "name", "is empty, and so are email and ID.")
-            return False
-        if row.email:
-            try:
-                validate_email(row.email)
-            except ValidationError:
-                self._problem(sheet, row, "email", f"“{row.email}” is not an email address.")
-                valid = False
-        for name in MEMBER_TEXT_FIELDS:
-            limit = _MAX_LENGTH[name]
-            if len(getattr(row, name)) > limit:
-                self._problem(sheet, row, name, f"is longer than {limit} characters.")
-                valid = False
-        for name, values, limit in (
-            ("organisation", [row.organisation], _MAX_LENGTH["organisation"]),
-            ("cohorts", row.cohorts, _MAX_LENGTH["cohort"]),
-        ):
-            if any(len(value) > limit for value in values):
-                self._problem(sheet, row, name, f"is longer than {limit} characters.")
-                valid = False
-        return valid
-
-    def _claim(self, sheet, row: read.MemberRow, claimed: dict, email: str) -> bool:
-        """Each ID, each email, and each name given without either, belongs to one row."""
-        keys = [("external_id", row.external_id), ("email", email)]
-        if not row.external_id and not email:
-            keys.append(("name", row.name))
-        for column, value in keys:
-            if value and (column, value) in claimed:
-                message = (
-                    f"is also on {sheet.unit} {claimed[column, value]}; each member needs "
-                    "their own."
-                )
-                self._problem(sheet, row, column, message)
-                return False
-        for column, value in keys:
-            if value:
-                claimed[column, value] = row.row
-        return True
-
-    def _attributes_define(self, sheet: read.MemberSheet) -> None:
-        """The program attribute each unknown column fills: found by key, or new (a number
-        when every value in the column is one, else a category)."""
-        self.attributes = {a.key: a for a in MemberAttribute.objects.filter(program=self.program)}
-        self.attribute_of: dict[str, MemberAttribute] = {}
-        position = len(self.attributes)
-        for header in sheet.attributes:
-            key = slugify(header)[:40].strip("-") or f"attribute-{position + 1}"
-            attribute = self.attributes.get(key)
-            if attribute is None:
-                values = [v for row in sheet.rows for h, v in row.attributes if h == header]
-                numeric = bool(values) and all(_number(v) is not None for v in values)
-                attribute = MemberAttribute(
-                    program=self.program,
-                    key=key,
-                    label=header[:100],
-                    kind=MemberAttribute.Kind.NUMBER if numeric else MemberAttribute.Kind.CATEGORY,
-                    position=position,
-                )
-                position += 1
-                self.attributes[key] = attribute
-                self.new_attributes.append(attribute)
-                self.tallies["member attributes"].count(
-                    "created", f"{header} ({attribute.get_kind_display().lower()})"
-                )
-            else:
-                self.tallies["member attributes"].count("unchanged")
-            self.attribute_of[header] = attribute
-
-    def _attribute_values(self, sheet, row: read.MemberRow) -> dict | None:
-        """{key: value} of the row's attribute cells; None (and a problem) when a number
-        attribute's cell is not a number."""
-        values: dict = {}
-        for header, raw in row.attributes:
-            attribute = self.attribute_of[header]
-            if attribute.kind == MemberAttribute.Kind.NUMBER:
-                number = _number(raw)
-                if number is None:
-                    self.report.problems.append(
-                        Problem(
-                            sheet.label,
-                            f"should be a number (“{attribute.label}” is a number attribute), "
-                            f"not “{raw}”.",
-                            row.row,
-                            header,
-                            sheet.unit,
-                        )
-                    )
-                    return None
-                values[attribute.key] = int(number) if number.is_integer() else number
-            elif len(raw) > 200:
-                self.report.problems.append(
-                    Problem(sheet.label, "is longer than 200 characters.", row.row, header,
-                            sheet.unit)
-                )  # fmt: skip
-                return None
-            else:
-                values[attribute.key] = raw
-        return values
-
-    def _member_new(self, row: read.MemberRow) -> int:
-        state = {
-            "name": row.name or row.external_id,
-            "external_id": row.external_id,
-            "email": row.email,
-            "organisation_id": self.organisation(row.organisation) if row.organisation else None,
-            "title": row.title,
-            "sector": row.sector,
-            "region": row.region,
-            "issue_areas": list(row.tags),
-            "attributes": dict(row.attributes),
-        }
-        self.new[Member].append(state)
-        pk = -len(self.new[Member])
-        self.member_state[pk] = state
-        self.tallies["members"].count("created", f"{row.name} ({self.member_unit} {row.row})")
-        return pk
-
-    def _member_update(self, pk: int, row: read.MemberRow) -> None:
-        state = self.member_state[pk]
-        changes = {name: getattr(row, name) for name in MEMBER_TEXT_FIELDS if getattr(row, name)}
-        if row.email.lower() == state["email"].lower():
-            changes.pop("email", None)  # the same address in other capitals
-        if row.organisation:
-            changes["organisation_id"] = self.organisation(row.organisation)
-        if row.tags and sorted(row.tags) != sorted(state["issue_areas"]):
-            changes["issue_areas"] = list(row.tags)
-        if row.attributes and dict(row.attributes).items() - state["attributes"].items():
-            changes["attributes"] = {**state["attributes"], **dict(row.attributes)}
-        # A blank cell leaves what is on record: a partial spreadsheet never erases data.
-        changes = {name: value for name, value in changes.items() if state[name] != value}
-        if not changes:
-            self.tallies["members"].count("unchanged")
-            return
-        said = []
-        for name, value in changes.items():
-            if name == "organisation_id":
-                said.append(f"organisation → “{self.names[Organisation][value]}”")
-            else:
-                label = name.replace("_", " ").replace("issue areas", "tags")
-                said.append(f"{label} “{_said(state[name])}” → “{_said(value)}”")
-        self.tallies["members"].count(
-            "updated", f"{state['name']} ({self.member_unit} {row.row}): {', '.join(said)}"
-        )
-        state.update(changes)
-        self.member_updates[pk] = changes
-
-    # --- ties ----------------------------------------------------------------------------
 
     def ties(self, sheet: read.TieSheet, *, members_from_ties: bool = False) -> None:
         self.tie_unit = sheet.unit
@@ -482,21 +193,21 @@ class Plan:
             ends = []
             for column, reference in (("source", tie.source), ("target", tie.target)):
                 key, why = directory.find(reference)
-                if key is None and members_from_ties and len(reference) <= _MAX_LENGTH["name"]:
+                if key is None and members_from_ties and len(reference) <= MAX_LENGTH["name"]:
                     key = self._member_from_id(reference, tie.row)
                     directory.add(key, name=reference, external_id=reference)
                 if key is None:
-                    self._problem(sheet, tie, column, why)
+                    self.problem(sheet, tie, column, why)
                 ends.append(key)
             source, target = ends
-            if len(tie.type) > _MAX_LENGTH["type"] or len(tie.round) > _MAX_LENGTH["round"]:
-                column = "type" if len(tie.type) > _MAX_LENGTH["type"] else "round"
-                self._problem(sheet, tie, column, "is too long.")
+            if len(tie.type) > MAX_LENGTH["type"] or len(tie.round) > MAX_LENGTH["round"]:
+                column = "type" if len(tie.type) > MAX_LENGTH["type"] else "round"
+                self.problem(sheet, tie, column, "is too long.")
                 continue
             if source is None or target is None:
                 continue
             if source == target:
-                self._problem(
+                self.problem(
                     sheet,
                     tie,
                     "target",
@@ -536,10 +247,14 @@ class Plan:
             "issue_areas": [],
             "attributes": {},
         }
+        return self.member_add(state, f"{reference} ({self.tie_unit} {row})")
+
+    def member_add(self, state: dict, said: str) -> int:
+        """A new member (its fields as `state`), keyed -1, -2 … until written."""
         self.new[Member].append(state)
         pk = -len(self.new[Member])
         self.member_state[pk] = state
-        self.tallies["members"].count("created", f"{reference} ({self.tie_unit} {row})")
+        self.tallies["members"].count("created", said)
         return pk
 
     def _strengths(self, sheet: read.TieSheet, resolved: list[tuple]) -> dict[float, int]:
@@ -716,7 +431,7 @@ class Plan:
             f"{change} ({self.tie_unit} {row})"
         )
 
-    def _problem(self, sheet, row, column: str, message: str) -> None:
+    def problem(self, sheet, row, column: str, message: str) -> None:
         header = sheet.columns.get(column) or column.replace("_", " ")
         if column == "type":  # Gephi and Kumu name the relationship in other columns
             header = next(
@@ -730,32 +445,13 @@ class Plan:
         self.report.problems.append(Problem(sheet.label, message, row.row, header, sheet.unit))
 
 
-def _number(value: str) -> float | None:
-    try:
-        number = float(value.replace(",", "."))
-    except ValueError:
-        return None
-    return number if math.isfinite(number) else None
-
-
-def _contradicts(state: dict, row: read.MemberRow) -> bool:
-    return bool(
-        (row.external_id and state["external_id"] and state["external_id"] != row.external_id)
-        or (row.email and state["email"] and state["email"].lower() != row.email.lower())
-    )
-
-
-def _said(value) -> str:
-    return " | ".join(value) if isinstance(value, list) else str(value)
-
-
 _KIND = {
     Organisation: "organisations",
     Cohort: "cohorts",
     RelationshipType: "relationship types",
     Round: "rounds",
 }
-_MAX_LENGTH = {
+MAX_LENGTH = {
     **{name: Member._meta.get_field(name).max_length for name in MEMBER_TEXT_FIELDS},
     "organisation": Organisation._meta.get_field("name").max_length,
     "cohort": Cohort._meta.get_field("name").max_length,

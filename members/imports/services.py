@@ -21,6 +21,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError, transacti
 from members import ties
 from members.imports import read, staging
 from members.imports.plan import Plan
+from members.imports.plan_members import members_plan
 from members.imports.read import Limits, Problem
 from members.imports.report import ImportReport
 from members.imports.write import plan_write
@@ -90,7 +91,7 @@ def network_import(
                 weight_rule=weight_rule,
             )
             if parsed.members is not None:
-                plan.members(parsed.members)
+                members_plan(plan=plan, sheet=parsed.members)
             if parsed.ties is not None:
                 plan.ties(parsed.ties, members_from_ties=parsed.members_from_ties)
             report.problems.sort(key=_problem_order(parsed))

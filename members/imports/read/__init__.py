@@ -27,6 +27,7 @@ Modules: sheets (the rows and problems), csv, xlsx, graph_xml (one per file kind
 (which column is which, per convention), references (who "Ann" means), network (all of it).
 """
 
+from members.imports.read.columns import number_in_cell
 from members.imports.read.network import read_network, read_sheets
 from members.imports.read.references import Directory
 from members.imports.read.sheets import (
@@ -60,6 +61,7 @@ __all__ = [
     "TieRow",
     "TieSheet",
     "Upload",
+    "number_in_cell",
     "read_network",
     "read_sheets",
 ]

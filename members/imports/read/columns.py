@@ -189,7 +189,7 @@ def ties_from(sheet: Sheet, result: ParsedNetwork, limits: Limits) -> TieSheet:
             problem(f"should be directed or undirected, not “{direction}”.", number, "direction")
         weight = None
         if raw_weight := cell(strength_at):
-            weight = _number(raw_weight)
+            weight = number_in_cell(raw_weight)
             if weight is None:
                 message = f"should be a number, not “{raw_weight}”."
                 problem(message, number, "strength" if "strength" in columns else "weight")
@@ -228,7 +228,7 @@ def _split(value: str, also: str = "") -> tuple[str, ...]:
     return tuple(dict.fromkeys(p.strip() for p in parts if p.strip()))
 
 
-def _number(value: str) -> float | None:
+def number_in_cell(value: str) -> float | None:
     """A weight as written (`4`, `2.5`, `2,5`); None when it is not a finite number."""
     if value in _NUMBERS:
         return _NUMBERS[value]

@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
 
-from members.imports import plan as imports
+from members.imports import services
 from members.imports.services import network_import
 from members.models import (
     Cohort,
@@ -562,14 +562,14 @@ def test_two_imports_into_one_program_run_one_after_the_other(transactional_db, 
     program = ProgramFactory()
     RoundFactory(program=program, is_current=True)
     members, ties = write(tmp_path, "m.csv", MEMBERS_CSV), write(tmp_path, "t.csv", TIES_CSV)
-    planning = imports.Plan.members
+    planning = services.members_plan
     windows = []
 
-    def slow_members(self, sheet):
+    def slow_members(*, plan, sheet):
         # Hold the lock a while: without it the two imports would overlap here and both
         # would create the same members.
         started = time.monotonic()
-        planning(self, sheet)
+        planning(plan=plan, sheet=sheet)
         time.sleep(0.5)
         windows.append((started, time.monotonic()))
 
@@ -581,7 +581,7 @@ def test_two_imports_into_one_program_run_one_after_the_other(transactional_db, 
         finally:
             connection.close()
 
-    imports.Plan.members = slow_members
+    services.members_plan = slow_members
     try:
         threads = [threading.Thread(target=run) for _ in range(2)]
         for thread in threads:
@@ -589,7 +589,7 @@ def test_two_imports_into_one_program_run_one_after_the_other(transactional_db, 
         for thread in threads:
             thread.join(timeout=60)
     finally:
-        imports.Plan.members = planning
+        services.members_plan = planning
     assert all(report.written for report in reports) and len(reports) == 2
     (first_start, first_end), (second_start, _) = sorted(windows)
     assert second_start >= first_end
