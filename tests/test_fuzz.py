@@ -18,15 +18,18 @@ import sys
 import time
 
 import pytest
+from django.db import transaction
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from members.demo import seed
 from members.models import Member, Relationship
 from members.surveys import links
 from members.surveys import services as surveys
+from netlead.celery import app as celery_app
 from networkmaps.maps import posters as maps
 from networkmaps.models import Suggestion
 from tests.factories import ProgramRoleFactory, UserFactory
@@ -96,9 +99,30 @@ def _parameters(url: str) -> list[str]:
     return sorted(names)
 
 
+@pytest.fixture(scope="module")
+def fuzzed(django_db_setup, django_db_blocker):
+    """The demo program, computed, with a member, staff, a poster and a survey: built once for
+    the module (seeding and computing it is most of a test's set-up) inside a transaction
+    rolled back at the end. Each test runs in a savepoint of it (pytest-django's django_db),
+    so what one test writes is gone before the next."""
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    try:
+        with django_db_blocker.unblock(), transaction.atomic():
+            yield _world()
+            transaction.set_rollback(True)
+    finally:
+        celery_app.conf.task_always_eager = eager
+
+
 @pytest.fixture
-def world(demo_program):
-    program = demo_program
+def world(fuzzed):
+    program, users, urls = fuzzed
+    return users, urls
+
+
+def _world():
+    program = seed.demo_program_seed()
     compute_all_rounds(program)
     member = program.members.order_by("pk")[4]
     users = {"anonymous": None}
@@ -150,7 +174,7 @@ def world(demo_program):
         url = _reverse(name, values, details)
         if url is not None:
             urls[name] = url
-    return users, urls
+    return program, users, urls
 
 
 def _get(client, url, params):
@@ -329,11 +353,14 @@ def test_an_import_the_database_refuses_shows_no_sql(
     assert "DETAIL" not in text and "secret@example.org" not in text and "constraint" not in text
 
 
-def test_model_choices_refuse_ids_the_database_cannot_hold(staff_client, demo_program):
+def test_model_choices_refuse_ids_the_database_cannot_hold(client, fuzzed):
+    program, users, urls = fuzzed
+    staff_client = client
+    staff_client.force_login(users["staff"])
     # SQLite raises OverflowError on a 23-digit id; "²" is no id at all.
-    url = reverse("members:survey-new", args=[demo_program.slug])
-    kinds = demo_program.relationship_types.first().pk
-    cohort = demo_program.cohorts.first().pk
+    url = reverse("members:survey-new", args=[program.slug])
+    kinds = program.relationship_types.first().pk
+    cohort = program.cohorts.first().pk
     base = {"name": "S", "opens_on": "2026-01-01", "closes_on": "2026-02-01", "cohorts": [cohort]}
     huge = "99999999999999999999999"
     page = staff_client.post(url, {**base, "relationship_types": [huge], "round": huge})
