@@ -7,9 +7,10 @@ computed side must follow, members sends one of these signals, and networkmaps' 
 - `network_changed(program_id, round_ids, reason)`: sent after the transaction commits: the
   ties that count for these rounds changed (round_ids None = every round of the program).
   Receiver: queue a metric run per round.
-- `member_erased(program_id, member_id)`: a member is being erased. Sent INSIDE the erasing
-  transaction, so computed rows that could name them go in the same commit; receivers
-  delete stored files that name them once it commits.
+- `member_erased(program_id, member_id, words)`: a member is being erased. Sent INSIDE the
+  erasing transaction, so computed rows that could name them go in the same commit;
+  receivers delete stored files that name them once it commits. `words` is everything
+  that names them (name, email, username, what others typed for them), for free text.
 - `member_consent_changed(program_id, member_id, visibility)`: a member now hides their
   name from everyone but staff. Sent INSIDE the transaction that records the choice, like
   `member_erased`; receivers drop stored files (posters) drawn when the name was shown.
@@ -76,9 +77,10 @@ def _flush(connection) -> None:
         )
 
 
-def member_erased_send(*, program_id: int, member_id: int) -> None:
-    """Say, inside the erasing transaction, that this member must leave no trace downstream."""
-    member_erased.send(sender=None, program_id=program_id, member_id=member_id)
+def member_erased_send(*, program_id: int, member_id: int, words: Iterable[str] = ()) -> None:
+    """Say, inside the erasing transaction, that this member must leave no trace downstream
+    (`words`: what names them, for free text such as staff notes)."""
+    member_erased.send(sender=None, program_id=program_id, member_id=member_id, words=tuple(words))
 
 
 def member_consent_changed_send(*, program_id: int, member_id: int, visibility: str) -> None:

@@ -9,7 +9,14 @@ from members.models import Member, Program
 from members.privacy.audit import words_pattern, words_redact
 from members.signals import member_consent_changed, member_erased, network_changed
 from networkmaps.maps.poster_files import posters_forget
-from networkmaps.models import PairDecision
+from networkmaps.models import (
+    Community,
+    MapPayload,
+    MetricRun,
+    PairDecision,
+    PairDecisionEvent,
+    WhatIf,
+)
 from networkmaps.runs.services import metric_run_request, suggestions_forget
 
 
@@ -26,9 +33,12 @@ def _recompute(sender, *, program_id: int, round_ids, reason: str, **kwargs) -> 
 
 
 @receiver(member_erased, dispatch_uid="networkmaps.member_erased")
-def _forget(sender, *, program_id: int, member_id: int, **kwargs) -> None:
+def _forget(sender, *, program_id: int, member_id: int, words=(), **kwargs) -> None:
     suggestions_forget(program_id=program_id)
-    _decision_notes_forget(program_id=program_id, member_id=member_id)
+    _computed_text_forget(program_id=program_id, member_id=member_id, words=list(words))
+    # A stored map holds their node (groups, position): the map is built on request instead.
+    MapPayload.objects.filter(run__program_id=program_id).delete()
+    WhatIf.objects.filter(run__program_id=program_id).delete()  # computed again on demand
     # Any poster may have drawn them (anonymised ones by position): all of them go.
     posters_forget(program_id=program_id, named_only=False)
 
@@ -40,14 +50,42 @@ def _consent(sender, *, program_id: int, member_id: int, visibility: str, **kwar
         posters_forget(program_id=program_id, named_only=True)
 
 
-def _decision_notes_forget(*, program_id: int, member_id: int) -> None:
-    """Staff notes on other pairs' decisions may name the erased member: re-label those words
-    (their own pairs' decisions go with their row). Sent before the row goes, so it is here."""
+def _computed_text_forget(*, program_id: int, member_id: int, words: list[str]) -> None:
+    """Free text on this side that may name the erased member, by any of `words` (or their
+    name and email, read here since the signal comes before their row goes). Their own
+    pairs' decisions and histories go with their row. A staff note on another pair that
+    names them is blanked whole (the rest of it may describe them), in the decision and in
+    every event of its history; who decided, cluster labels and errors are re-labelled."""
     person = Member.objects.filter(pk=member_id).values_list("name", "email").first()
-    pattern = words_pattern(list(person or ()))
+    pattern = words_pattern([*words, *(person or ())])
     if pattern is None:
         return
-    notes = PairDecision.objects.filter(program_id=program_id).exclude(note="")
-    for pk, note in notes.values_list("pk", "note").iterator(chunk_size=2000):
-        if (cleaned := words_redact(note, pattern)) != note:
-            PairDecision.objects.filter(pk=pk).update(note=cleaned)
+
+    def names(text: str) -> bool:
+        return words_redact(text, pattern) != text
+
+    decisions = PairDecision.objects.filter(program_id=program_id)
+    for pk, note, by in decisions.values_list("pk", "note", "decided_by").iterator(2000):
+        if names(note) or names(by):
+            PairDecision.objects.filter(pk=pk).update(
+                note="" if names(note) else note, decided_by=words_redact(by, pattern)[:150]
+            )
+    events = PairDecisionEvent.objects.filter(decision__program_id=program_id)
+    fields = ("pk", "note", "decided_by", "assigned_to")
+    for pk, note, by, to in events.values_list(*fields).iterator(chunk_size=2000):
+        if names(note) or names(by) or names(to):
+            PairDecisionEvent.objects.filter(pk=pk).update(
+                note="" if names(note) else note,
+                decided_by=words_redact(by, pattern)[:150],
+                assigned_to=words_redact(to, pattern)[:150],
+            )
+    runs = MetricRun.objects.filter(program_id=program_id)
+    for pk, error, by in runs.values_list("pk", "error", "requested_by").iterator(2000):
+        if names(error) or names(by):
+            MetricRun.objects.filter(pk=pk).update(
+                error="" if names(error) else error, requested_by=words_redact(by, pattern)[:150]
+            )
+    clusters = Community.objects.filter(run__program_id=program_id)
+    for pk, label in clusters.values_list("pk", "label").iterator(chunk_size=2000):
+        if names(label):
+            Community.objects.filter(pk=pk).update(label=words_redact(label, pattern)[:200])

@@ -1,6 +1,8 @@
 """Erasure reaches every trace of a person from one service: ties, other members' drafts,
-unlisted people, introduction requests, invitations, the audit trail, the login account and
-stored posters; and a consent change to "staff only" reaches drafts and named posters."""
+unlisted people, introduction requests, invitations, the audit trail, the login account,
+stored posters and map payloads, and free text anyone typed about them (staff notes and
+their history, introduction words, survey answers, labels, run errors); and a consent
+change to "staff only" reaches drafts and named posters."""
 
 import datetime
 import io
@@ -24,13 +26,24 @@ from members.models import (
     Invitation,
     Member,
     Relationship,
+    RequestedIntroduction,
     SurveyInvitation,
     UnlistedPerson,
 )
+from members.models.surveys import MemberAnswer, SurveyQuestion
 from members.privacy import audit, consent, erasure, invitations, own_data
 from members.surveys import drafts, submit
 from members.surveys import services as surveys
-from networkmaps.models import Poster
+from networkmaps.models import (
+    Community,
+    MapPayload,
+    MetricRun,
+    PairDecision,
+    PairDecisionEvent,
+    Poster,
+    WhatIf,
+)
+from networkmaps.weaving.decisions import pair_decide
 from tests.factories import (
     CohortFactory,
     MemberFactory,
@@ -49,6 +62,16 @@ EMAIL = "verity.vq@example.org"
 USERNAME = "verity-vq"
 NICKNAME = "Vee from the harbour"  # what another member typed; staff merged it into her
 SECRETS = (NAME, EMAIL, USERNAME, NICKNAME, "Vanish-Quayle")
+# What people typed about her, one phrase per place free text is kept (see `free_text`).
+PHRASES = (
+    "cartographer of the quay",  # staff note on her own pair
+    "harbour day",  # staff note on another pair, naming her
+    "lighthouse keeper",  # another member asking to meet her
+    "red bicycle",  # staff asking two others to meet, naming her
+    "taught me sailing",  # another member's submitted survey answer
+    "sea shanty",  # another member's draft answer
+    "slipway",  # a failed run's error text
+)
 
 
 @pytest.fixture(autouse=True)
@@ -118,6 +141,58 @@ def world():
         members_name=names["members"], report={"examples": [NAME]},
     )  # fmt: skip
     return program, victim, other, third, invitation, staff, posters
+
+
+@pytest.fixture
+def free_text(world):
+    """Everywhere free text about her can be typed or computed, each with a phrase of
+    PHRASES: staff notes (with their history) on her pair and on another pair naming her,
+    introduction requests' words, another member's survey answer and draft, another
+    member's title and attribute, the survey's wording, a run's error, a cluster label,
+    a stored map payload and a what-if. Returns the shared rows that must stay."""
+    program, victim, other, third, invitation, staff, _ = world
+    round_ = program.rounds.get()
+    day = datetime.date(2025, 2, 1)
+    for pair, note in (
+        ((victim.pk, other.pk), "Asked the cartographer of the quay first"),
+        ((other.pk, third.pk), f"Met through {NAME} at the harbour day"),
+    ):
+        for status in ("open", "introduced"):
+            pair_decide(
+                program=program, pair=pair, kind="closure", round_=round_, status=status,
+                decided_by="stella-staff", note=note, decided_on=day, assigned_to=staff,
+            )  # fmt: skip
+    RequestedIntroduction.objects.create(
+        program=program, requester=other, other=victim, source="member",
+        words="She is the lighthouse keeper I keep hearing about",
+    )  # fmt: skip
+    shared_request = RequestedIntroduction.objects.create(
+        program=program, requester=other, other=third, source="staff",
+        words=f"Both ride with {NAME} on the red bicycle route",
+    )  # fmt: skip
+    survey = invitation.survey
+    SurveyQuestion.objects.create(
+        survey=survey, key="inspired", kind="text", text=f"Who, like {NAME}, inspired you?"
+    )
+    theirs = SurveyInvitation.objects.get(survey=survey, member=third)
+    MemberAnswer.objects.create(
+        invitation=theirs, key="inspired", value=f"{NAME}, who taught me sailing"
+    )
+    MemberAnswer.objects.create(invitation=theirs, key="city", value="Porto")
+    theirs.answers = {"about_me": {"inspired": f"{NICKNAME} and her sea shanty", "city": "Porto"}}
+    theirs.save(update_fields=["answers"])
+    Member.objects.filter(pk=other.pk).update(
+        title=f"Deputy to {NAME}", attributes={"mentor": NAME, "office": "Quay"}
+    )
+    failed = MetricRun.objects.create(
+        program=program, round=round_, status=MetricRun.Status.FAILED,
+        error=f"KeyError: {NAME!r} at the slipway", requested_by=USERNAME,
+    )  # fmt: skip
+    Community.objects.create(run=failed, index=1, size=3, label=f"Around {NAME}")
+    MapPayload.objects.create(run=failed, body=NAME.encode(), member_ids=[victim.pk], etag="x")
+    a, b = sorted([other.pk, third.pk])
+    WhatIf.objects.create(run=failed, member_a_id=a, member_b_id=b, effect={"who": NAME})
+    return {"request": shared_request, "answered": theirs, "pair": (a, b)}
 
 
 def _poster(program, round_, *, anonymised: bool) -> Poster:
@@ -226,6 +301,55 @@ def test_a_full_dump_holds_nothing_of_them(world, django_capture_on_commit_callb
     text = dump.getvalue()
     hits = [s for s in SECRETS if s.casefold() in text.casefold()]
     assert hits == []
+
+
+def test_free_text_naming_them_is_blanked_and_their_own_goes(
+    world, free_text, django_capture_on_commit_callbacks
+):
+    program, victim, other, third, *_ = world
+    _erase(world, django_capture_on_commit_callbacks)
+    # Their own pair's decision and its history went with them; the other pair's stay,
+    # counted the same, with no note.
+    decision = PairDecision.objects.get(program=program)
+    assert (decision.member_a_id, decision.member_b_id) == free_text["pair"]
+    assert (decision.status, decision.note) == ("introduced", "")
+    events = PairDecisionEvent.objects.filter(decision=decision)
+    assert [(e.status, e.note) for e in events] == [("open", ""), ("introduced", "")]
+    assert [e.decided_by for e in events] == ["stella-staff", "stella-staff"]
+    # Her request went; the shared one stays, without words.
+    asked = RequestedIntroduction.objects.filter(program=program)
+    assert [(r.pk, r.words) for r in asked] == [(free_text["request"].pk, "")]
+    # Another member's answer naming her goes, their other answers stay.
+    theirs = free_text["answered"]
+    assert dict(MemberAnswer.objects.filter(invitation=theirs).values_list("key", "value")) == {
+        "city": "Porto"
+    }
+    assert SurveyInvitation.objects.get(pk=theirs.pk).answers["about_me"] == {"city": "Porto"}
+    other = Member.objects.get(pk=other.pk)
+    assert other.title == "Deputy to an erased member"
+    assert other.attributes == {"mentor": "an erased member", "office": "Quay"}
+    question = SurveyQuestion.objects.get(key="inspired")
+    assert question.text == "Who, like an erased member, inspired you?"
+    run = MetricRun.objects.filter(status=MetricRun.Status.FAILED).get()
+    assert (run.error, run.requested_by) == ("", "an erased member")
+    assert Community.objects.get(run=run).label == "Around an erased member"
+    assert not MapPayload.objects.filter(run=run).exists()
+    assert not WhatIf.objects.exists()
+    stored = MapPayload.objects.values_list("member_ids", flat=True)
+    assert all(victim.pk not in ids for ids in stored)
+
+
+def test_a_dump_holds_no_phrase_typed_about_them(
+    world, free_text, django_capture_on_commit_callbacks
+):
+    dump = io.StringIO()
+    call_command("dumpdata", stdout=dump)
+    assert all(p in dump.getvalue() for p in PHRASES), "the set-up should hold every phrase"
+    _erase(world, django_capture_on_commit_callbacks)
+    dump = io.StringIO()
+    call_command("dumpdata", stdout=dump)
+    text = dump.getvalue().casefold()
+    assert [s for s in SECRETS + PHRASES if s.casefold() in text] == []
 
 
 def test_hiding_their_name_takes_named_posters_but_keeps_others_survey_picks(
