@@ -33,9 +33,11 @@ The objective (``mix_score``, higher is better) for one rotation's seating is
 Each rotation starts from a round-robin deal ordered by cohort, sector and community
 (which already spreads each group evenly), shifted per rotation so that the people who
 shared a table are dealt apart. It is improved by first repairing every broken hard
-constraint with the best swap for that person, then by swapping two people at different
-tables (each against a seeded sample of others) while any swap raises the score. Swaps
-keep table sizes, which never differ by more than one.
+constraint with the best swap for that person (up to ``REPAIR_BUDGET`` swaps weighed),
+then by swapping two people at different tables (each against a seeded sample of others)
+while any swap raises the score (up to ``SOFT_BUDGET``). Swaps keep table sizes, which
+never differ by more than one. The search runs compiled (``mixer_search.py``) and draws
+its samples from the seed exactly as ``random.sample`` would: a seed fixes the plan.
 """
 
 from __future__ import annotations
@@ -45,8 +47,12 @@ import random
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
+
+from networkmaps.graph import mixer_search
+
 NEW_PAIR_WEIGHT = 1.0
-CROSS_COMMUNITY_WEIGHT = 0.5
+CROSS_COMMUNITY_WEIGHT = mixer_search.CROSS_COMMUNITY_WEIGHT  # compiled into the search
 OVER_SHARE_PENALTY_PER_SEAT = 3.0  # × the largest table size
 HARD_PER_SEAT = 50.0  # × the largest table size: one broken hard constraint
 BALANCED_DIMENSIONS = ("cohort", "sector")
@@ -55,6 +61,10 @@ SAMPLE = 120  # partners tried per person in a soft pass, once the tables are la
 # Swaps weighed per rotation once the hard constraints are met: keeps 500 people at three
 # rotations within seconds (bench/mixer_bench.py) and, being a count, the result repeatable.
 SOFT_BUDGET = 250_000
+# Swaps weighed per rotation while repairing hard constraints. Events up to 1,000 people
+# at three rotations weigh under a million (bench/mixer_bench.py); 2,000 at tables of 30
+# over five rotations would weigh 31 million (13 s) for rules mostly no seating can keep.
+REPAIR_BUDGET = 4_000_000
 
 
 @dataclass(frozen=True)
@@ -301,9 +311,10 @@ def _fair_share(share: float, seats: int) -> int:
 
 
 class _Seating:
-    """A seating in index space with the counts that make a swap's effect cheap to know.
+    """A seating in index space with the counts that make a swap's effect cheap to know
+    (as arrays: networkmaps/graph/mixer_search.py does the search, compiled).
 
-    ``cost[i][t]`` is the weight of i's conflicts with the people at table t: 1 for a tie
+    ``cost[i, t]`` is the weight of i's conflicts with the people at table t: 1 for a tie
     (a pair that is not new), plus HARD for a tie that may not share a table, a shared
     organisation or a pair seated together in an earlier rotation."""
 
@@ -339,11 +350,10 @@ class _Seating:
                 weights[key] = weights.get(key, 0.0) + weight
 
         tie_pairs = {(min(a, b), max(a, b)) for a, b in ties if a != b}
-        self.tied: list[set[int]] = [set() for _ in range(n)]
+        tied: list[tuple[int, int]] = []
         for a, b in tie_pairs:
             if a in index and b in index:
-                self.tied[index[a]].add(index[b])
-                self.tied[index[b]].add(index[a])
+                tied.append((index[a], index[b]))
                 add(a, b, NEW_PAIR_WEIGHT + (0.0 if familiar_face else self.hard))
         by_org: dict[str, list[int]] = {}
         for p in self.people:
@@ -356,42 +366,46 @@ class _Seating:
                     add(a, b, self.hard)
         for a, b in met:
             add(a, b, self.hard)
-        self.weight: list[dict[int, float]] = [{} for _ in range(n)]
-        for (i, j), w in weights.items():
-            self.weight[i][j] = w
-            self.weight[j][i] = w
+        self.w_ptr, self.w_idx, self.w_val = _csr(n, list(weights), list(weights.values()))
+        self.tie_ptr, self.tie_idx, _ = _csr(n, tied, [1.0] * len(tied))
 
-        # Unknown community: a code of its own per person, so it matches nobody.
+        # Unknown community (-1): matches nobody, not even another unknown.
         community_codes: dict[int, int] = {}
-        self.community = []
-        for i, p in enumerate(self.people):
-            c = communities.get(p)
-            self.community.append(
-                community_codes.setdefault(c, len(community_codes)) if c is not None else -1 - i
-            )
+        self.community = np.array(
+            [
+                community_codes.setdefault(c, len(community_codes)) if c is not None else -1
+                for c in (communities.get(p) for p in self.people)
+            ],
+            dtype=np.int64,
+        )
 
         t = len(self.sizes)
-        self.dims: list[list[int]] = []  # per dimension: value code per person (-1 unknown)
-        self.caps: list[list[list[int]]] = []  # per dimension, table, value: fair share
+        dims: list[list[int]] = []  # per dimension: value code per person (-1 unknown)
+        caps: list[list[list[int]]] = []  # per dimension, table, value: fair share
         for dim in BALANCED_DIMENSIONS:
             values = [groups.get(dim, {}).get(p) for p in self.people]
             distinct = sorted({v for v in values if v is not None})
             code = {v: k for k, v in enumerate(distinct)}
-            self.dims.append([code[v] if v is not None else -1 for v in values])
+            dims.append([code[v] if v is not None else -1 for v in values])
             shares = _shares(values)
-            self.caps.append(
-                [[_fair_share(shares[v], size) for v in distinct] for size in self.sizes]
-            )
+            caps.append([[_fair_share(shares[v], size) for v in distinct] for size in self.sizes])
+        width = max(1, *(len(c[0]) for c in caps))
+        self.dims = np.array(dims, dtype=np.int64).reshape(len(dims), n)
+        self.caps = np.zeros((len(caps), t, width), dtype=np.int64)
+        for d, per_table in enumerate(caps):
+            for table, row in enumerate(per_table):
+                self.caps[d, table, : len(row)] = row
 
         rng = random.Random(seed)
         jitter = list(range(n))
         rng.shuffle(jitter)
-        order = sorted(
-            range(n),
-            key=lambda i: (*(codes[i] for codes in self.dims), self.community[i], jitter[i]),
-        )
-        self.table_of = [0] * n
-        self.members: list[list[int]] = [[] for _ in range(t)]
+        # An unknown community sorts as a code of its own per person, as it always has.
+        own = [int(c) if c >= 0 else -1 - i for i, c in enumerate(self.community)]
+        order = sorted(range(n), key=lambda i: (*(codes[i] for codes in dims), own[i], jitter[i]))
+        self.table_of = np.zeros(n, dtype=np.int64)
+        self.members = np.full((t, largest), -1, dtype=np.int64)
+        self.place = np.zeros(n, dtype=np.int64)
+        filled = [0] * t
         # Dealing a sorted list round-robin gives each table an even slice of every cohort,
         # and table k gets one of the extra seats when k < n mod t. Each rotation shifts
         # the deal by row, so people dealt to one table before are dealt to different ones.
@@ -399,143 +413,115 @@ class _Seating:
             row, col = divmod(k, t)
             table = (col + rotation * row) % t if k < (n // t) * t else col
             self.table_of[i] = table
-            self.members[table].append(i)
-        self.cost = [[0.0] * t for _ in range(n)]
-        self.tie_count = [[0] * t for _ in range(n)]
-        for i in range(n):
-            for j, w in self.weight[i].items():
-                self.cost[i][self.table_of[j]] += w
-            for j in self.tied[i]:
-                self.tie_count[i][self.table_of[j]] += 1
-        self.community_count: list[dict[int, int]] = [{} for _ in range(t)]
-        for i in range(n):
-            counts = self.community_count[self.table_of[i]]
-            counts[self.community[i]] = counts.get(self.community[i], 0) + 1
-        self.value_count = []
-        for codes, caps in zip(self.dims, self.caps, strict=True):
-            counts = [[0] * len(caps[0]) if caps else [] for _ in range(t)]
-            for i, c in enumerate(codes):
-                if c >= 0:
-                    counts[self.table_of[i]][c] += 1
-            self.value_count.append(counts)
+            self.members[table, filled[table]] = i
+            self.place[i] = filled[table]
+            filled[table] += 1
+        rows = np.repeat(np.arange(n), np.diff(self.w_ptr))
+        self.cost = np.zeros((n, t))
+        np.add.at(self.cost, (rows, self.table_of[self.w_idx]), self.w_val)
+        rows = np.repeat(np.arange(n), np.diff(self.tie_ptr))
+        self.tie_count = np.zeros((n, t), dtype=np.int64)
+        np.add.at(self.tie_count, (rows, self.table_of[self.tie_idx]), 1)
+        self.community_count = np.zeros((t, max(1, len(community_codes))), dtype=np.int64)
+        known = self.community >= 0
+        np.add.at(self.community_count, (self.table_of[known], self.community[known]), 1)
+        self.value_count = np.zeros_like(self.caps)
+        for d in range(len(dims)):
+            coded = self.dims[d] >= 0
+            np.add.at(self.value_count[d], (self.table_of[coded], self.dims[d][coded]), 1)
         self.rng = rng
+
+    def _scoring(self):
+        return (
+            self.w_ptr, self.w_idx, self.w_val, self.tie_ptr, self.tie_idx, self.table_of,
+            self.cost, self.tie_count, self.community, self.community_count, self.dims,
+            self.caps, self.value_count, self.over_share_penalty, self.hard,
+            self.familiar_face,
+        )  # fmt: skip
+
+    def _moving(self):
+        return (
+            self.w_ptr, self.w_idx, self.w_val, self.tie_ptr, self.tie_idx, self.table_of,
+            self.members, self.place, self.cost, self.tie_count, self.community,
+            self.community_count, self.dims,
+        )  # fmt: skip
+
+    def _searching(self):
+        return (*self._moving(), self.caps, self.value_count, self.over_share_penalty,
+                self.hard, self.familiar_face)  # fmt: skip
 
     def gain(self, a: int, b: int) -> float:
         """How much mix_score rises if a and b (at different tables) swap seats."""
-        ta, tb = self.table_of[a], self.table_of[b]
-        cost_a, cost_b = self.cost[a], self.cost[b]
-        both = 2 * self.weight[a].get(b, 0.0)
-        fewer = cost_a[ta] + cost_b[tb] - (cost_a[tb] + cost_b[ta] - both)
-        ca, cb = self.community[a], self.community[b]
-        same = 0
-        if ca != cb:
-            count_a, count_b = self.community_count[ta], self.community_count[tb]
-            same = (count_b.get(ca, 0) + count_a.get(cb, 0)) - (
-                count_a.get(ca, 0) - 1 + count_b.get(cb, 0) - 1
-            )
-        over = 0
-        for codes, caps, counts in zip(self.dims, self.caps, self.value_count, strict=True):
-            va, vb = codes[a], codes[b]
-            if va == vb:
-                continue
-            for table, leaving, arriving in ((ta, va, vb), (tb, vb, va)):
-                row, cap = counts[table], caps[table]
-                if leaving >= 0:
-                    over -= row[leaving] > cap[leaving]
-                if arriving >= 0:
-                    over += row[arriving] >= cap[arriving]
-        gain = fewer - CROSS_COMMUNITY_WEIGHT * same - self.over_share_penalty * over
-        if self.familiar_face:
-            gain += self.hard / 4 * self._familiar_change(a, b, ta, tb)
-        return gain
-
-    def _familiar_change(self, a: int, b: int, ta: int, tb: int) -> int:
-        """Change in how many people know someone at their table, if a and b swap."""
-        change = 0
-        tie_count = self.tie_count
-        ab = b in self.tied[a]
-        # a moves to tb (where b no longer sits), b to ta.
-        change += (tie_count[a][tb] - ab >= 1) - (tie_count[a][ta] >= 1)
-        change += (tie_count[b][ta] - ab >= 1) - (tie_count[b][tb] >= 1)
-        friends_a, friends_b = self.tied[a], self.tied[b]
-        if not (tie_count[a][ta] or tie_count[a][tb] or tie_count[b][ta] or tie_count[b][tb]):
-            return change  # neither has a friend at either table: nobody else is affected
-        for tp, leaving, arriving in ((ta, friends_a, friends_b), (tb, friends_b, friends_a)):
-            for p in self.members[tp]:
-                if p in (a, b):
-                    continue
-                delta = (p in arriving) - (p in leaving)
-                if delta:
-                    old = tie_count[p][tp]
-                    change += (old + delta >= 1) - (old >= 1)
-        return change
+        return mixer_search.swap_gain(a, b, *self._scoring())
 
     def swap(self, a: int, b: int) -> None:
-        ta, tb = self.table_of[a], self.table_of[b]
-        for person, old, new in ((a, ta, tb), (b, tb, ta)):
-            self.table_of[person] = new
-            self.members[old].remove(person)
-            self.members[new].append(person)
-            for j, w in self.weight[person].items():
-                self.cost[j][old] -= w
-                self.cost[j][new] += w
-            for j in self.tied[person]:
-                self.tie_count[j][old] -= 1
-                self.tie_count[j][new] += 1
-            c = self.community[person]
-            self.community_count[old][c] -= 1
-            self.community_count[new][c] = self.community_count[new].get(c, 0) + 1
-            for codes, counts in zip(self.dims, self.value_count, strict=True):
-                if codes[person] >= 0:
-                    counts[old][codes[person]] -= 1
-                    counts[new][codes[person]] += 1
-
-    def _broken(self, i: int) -> bool:
-        if self.cost[i][self.table_of[i]] >= self.hard - 1e-9:
-            return True
-        return self.familiar_face and self.tied[i] and not self.tie_count[i][self.table_of[i]]
+        mixer_search.swap_seats(a, b, *self._moving(), self.value_count)
 
     def improve(self) -> None:
         """Repair broken hard constraints with each person's best swap, then first-improvement
         hill climbing over swaps (all partners for small events, a seeded sample for large)."""
-        n = len(self.people)
-        everyone = list(range(n))
-        for _ in range(MAX_PASSES):
-            broken = [i for i in everyone if self._broken(i)]
-            if not broken:
-                break
-            repaired = False
-            for a in broken:
-                if not self._broken(a):
-                    continue
-                best, partner = 1e-9, -1
-                for b in everyone:
-                    if self.table_of[a] != self.table_of[b]:
-                        g = self.gain(a, b)
-                        if g > best:
-                            best, partner = g, b
-                if partner >= 0:
-                    self.swap(a, partner)
-                    repaired = True
-            if not repaired:
-                break
+        mixer_search.repair(MAX_PASSES, REPAIR_BUDGET, *self._searching())
         budget = SOFT_BUDGET
         for _ in range(MAX_PASSES):
-            improved = False
-            order = list(everyone)
-            self.rng.shuffle(order)
-            for a in order:
-                partners = order if n <= SAMPLE * 2 else self.rng.sample(everyone, SAMPLE)
-                budget -= len(partners)
-                for b in partners:
-                    if self.table_of[a] != self.table_of[b] and self.gain(a, b) > 1e-9:
-                        self.swap(a, b)
-                        improved = True
-                if budget <= 0:
-                    return
-            if not improved:
+            order, partners = self._soft_draws(budget)
+            improved, budget = mixer_search.climb(
+                order[: len(partners)], partners, budget, *self._searching()
+            )
+            if budget <= 0 or not improved:
                 return
 
+    def _soft_draws(self, budget: int):
+        """A soft pass's order (a seeded shuffle of everyone) and each person's partners:
+        everyone, in that order, for small events; else a seeded sample of SAMPLE people,
+        drawn for as many people as the budget lets the pass reach. The draws are
+        random.shuffle's and random.sample's on this seating's stream, number for number:
+        the seed gives the plan it always gave."""
+        n = len(self.people)
+        order = np.empty(n, dtype=np.int64)
+        if n <= SAMPLE * 2:
+            reach, k = 0, 0
+        else:
+            reach, k = min(n, -(-budget // SAMPLE)), SAMPLE
+        partners = np.empty((reach, k), dtype=np.int64)
+        # random.sample's own switch between a pool and a selection set.
+        set_size = 21 + (4 ** math.ceil(math.log(k * 3, 4)) if k > 5 else 0)
+        pool, taken = np.empty(n, dtype=np.int64), np.zeros(n, dtype=np.bool_)
+        words = 2 * (n + reach * k) + 64  # a draw takes fewer than two words on average
+        state = self.rng.getstate()
+        while True:
+            stream = self.rng.getrandbits(32 * words).to_bytes(4 * words, "little")
+            used = mixer_search.draw_pass(
+                np.frombuffer(stream, dtype="<u4"), n, reach, k, set_size, order, partners,
+                pool, taken,
+            )  # fmt: skip
+            self.rng.setstate(state)
+            if used >= 0:
+                break
+            words *= 2
+        if used:
+            self.rng.getrandbits(32 * used)  # leave the stream where Python's draws would
+        if n <= SAMPLE * 2:
+            partners = np.tile(order, (n, 1))
+        return order, partners
+
     def tables(self) -> list[list[int]]:
-        seated = [sorted(self.people[i] for i in table) for table in self.members]
+        seated = [
+            sorted(self.people[i] for i in row[:size])
+            for row, size in zip(self.members.tolist(), self.sizes, strict=True)
+        ]
         return sorted(seated, key=lambda table: (-len(table), table[0]))
+
+
+def _csr(n: int, pairs: list[tuple[int, int]], values: list[float]):
+    """Symmetric CSR arrays (row pointers, sorted columns, values) for pairs i < j."""
+    if pairs:
+        i, j = np.array(pairs, dtype=np.int64).T
+        v = np.array(values, dtype=np.float64)
+    else:
+        i = j = np.zeros(0, dtype=np.int64)
+        v = np.zeros(0)
+    rows, cols, vals = np.concatenate([i, j]), np.concatenate([j, i]), np.concatenate([v, v])
+    order = np.lexsort((cols, rows))
+    ptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=n), out=ptr[1:])
+    return ptr, cols[order], vals[order]
