@@ -176,6 +176,10 @@ def _digest_sql() -> str:
 _DIGEST_SQL = _digest_sql()
 
 
+def _matches(payload: MapPayload, people: dict, digest: str) -> bool:
+    return digest == payload.members_digest and all(pk in people for pk in payload.member_ids)
+
+
 def map_payload_serve(
     request,
     *,
@@ -185,7 +189,7 @@ def map_payload_serve(
     viewer_member_id: int | None = None,
 ):
     """The stored map of the round's current run for this viewer, as ``(response, round)``,
-    or None when there is none (the caller builds the map as before).
+    or None when the round has no map to store (the caller builds the map as before).
 
     The response carries an ETag (the stored body and this viewer's names) and
     Last-Modified (when the run finished), and is 304 when the browser's copy matches.
@@ -199,12 +203,22 @@ def map_payload_serve(
         .only("body", "member_ids", "etag", "run__finished_at", "run__id")
         .first()
     )
-    if payload is None or bytes(payload.body[: len(MAGIC)]) != MAGIC:
-        return None  # none stored, or in an older layout: build the map on request
+    fresh = payload is not None and bytes(payload.body[: len(MAGIC)]) == MAGIC
+    if fresh:
+        people, digest = _members(program.pk)
+        fresh = _matches(payload, people, digest)
+    if not fresh:
+        # None stored (a run from before), an older layout, or the members' groups changed
+        # (or one was erased) since it was stored: store what this request would otherwise
+        # build, the same map from today's members, so that the next request is served.
+        run = MetricRun.objects.filter(round=round_, is_current=True).first()
+        payload = map_payload_store(run=run) if run is not None else None
+        if payload is None:
+            return None  # nothing to store (no metrics yet): the caller builds the map
+        people, digest = _members(program.pk)
+        if not _matches(payload, people, digest):
+            return None  # changed again meanwhile: build on request
     member_ids = payload.member_ids
-    people, digest = _members(program.pk)
-    if digest != payload.members_digest or any(pk not in people for pk in member_ids):
-        return None  # groups changed or a member was erased since the run: build afresh
     rows = [people[pk] for pk in member_ids]
     hidden = hidden_from(
         viewer_role=viewer_role,
