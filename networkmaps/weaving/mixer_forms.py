@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 from django import forms
 
@@ -12,6 +13,19 @@ from networkmaps.weaving.mixer import Guest
 
 MAX_ATTENDEES = 2000
 MAX_GUESTS = 500
+_ASCII_WHOLE = re.compile(r"[+-]?[0-9]+")
+
+
+class WholeNumberField(forms.IntegerField):
+    """An IntegerField that reads ASCII digits only: Django's int() would read "١٢" or
+    "８" as twelve and eight and "1_0" as ten. Too large or too small is the bound's
+    message ("less than or equal to 30")."""
+
+    def to_python(self, value):
+        text = "" if value is None else self.re_decimal.sub("", str(value).strip())
+        if text and not _ASCII_WHOLE.fullmatch(text):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(text)
 
 
 class MixerForm(forms.Form):
@@ -31,8 +45,8 @@ class MixerForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Guests who are not members: one per line, “Name, Organisation”.",
     )
-    table_size = forms.IntegerField(min_value=2, max_value=30, initial=8)
-    rotations = forms.IntegerField(
+    table_size = WholeNumberField(min_value=2, max_value=30, initial=8)
+    rotations = WholeNumberField(
         min_value=1, max_value=5, initial=1, required=False,
         help_text="Rounds of tables; nobody sits with the same person twice.",
     )  # fmt: skip
