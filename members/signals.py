@@ -14,6 +14,9 @@ computed side must follow, members sends one of these signals, and networkmaps' 
 - `member_consent_changed(program_id, member_id, visibility)`: a member now hides their
   name from everyone but staff. Sent INSIDE the transaction that records the choice, like
   `member_erased`; receivers drop stored files (posters) drawn when the name was shown.
+- `program_settings_changed(program_id, settings)`: staff changed these program settings
+  (field names of Program). Sent INSIDE the saving transaction; receivers recompute what
+  was computed from them (the weaving queue's divides and cap are read inside a run).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from django.dispatch import Signal
 network_changed = Signal()
 member_erased = Signal()
 member_consent_changed = Signal()
+program_settings_changed = Signal()
 
 _PENDING = "netlead_network_changes"
 
@@ -88,3 +92,8 @@ def member_consent_changed_send(*, program_id: int, member_id: int, visibility: 
     member_consent_changed.send(
         sender=None, program_id=program_id, member_id=member_id, visibility=visibility
     )
+
+
+def program_settings_changed_send(*, program_id: int, settings: Iterable[str]) -> None:
+    """Say, inside the transaction saving them, which of the program's settings changed."""
+    program_settings_changed.send(sender=None, program_id=program_id, settings=tuple(settings))

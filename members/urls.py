@@ -13,6 +13,11 @@ app_name = "members"
 urlpatterns = [
     path("new-program/", views_setup.program_new, name="program-new"),  # issue 12
     path("programs/<slug:slug>/setup/roles/", views_setup.setup_roles, name="setup-roles"),
+    path(
+        "programs/<slug:slug>/setup/settings/",
+        views_setup.program_settings,
+        name="program-settings",
+    ),
     path("programs/<slug:slug>/setup/<str:kind>/", views_setup.setup_section, name="setup"),
     path(
         "programs/<slug:slug>/setup/<str:kind>/<int:pk>/",

@@ -7,7 +7,12 @@ from django.dispatch import receiver
 from members.access import name_visible_to
 from members.models import Member, Program
 from members.privacy.audit import words_pattern, words_redact
-from members.signals import member_consent_changed, member_erased, network_changed
+from members.signals import (
+    member_consent_changed,
+    member_erased,
+    network_changed,
+    program_settings_changed,
+)
 from networkmaps.maps.poster_files import posters_forget
 from networkmaps.models import (
     Community,
@@ -17,7 +22,11 @@ from networkmaps.models import (
     PairDecisionEvent,
     WhatIf,
 )
-from networkmaps.runs.services import metric_run_request, suggestions_forget
+from networkmaps.runs.services import (
+    metric_run_request,
+    metric_runs_request_all,
+    suggestions_forget,
+)
 
 
 @receiver(network_changed, dispatch_uid="networkmaps.network_changed")
@@ -30,6 +39,19 @@ def _recompute(sender, *, program_id: int, round_ids, reason: str, **kwargs) -> 
         rounds = rounds.filter(pk__in=round_ids)
     for round_ in rounds:
         metric_run_request(program=program, round_=round_, requested_by=reason)
+
+
+@receiver(program_settings_changed, dispatch_uid="networkmaps.program_settings_changed")
+def _settings(sender, *, program_id: int, settings, **kwargs) -> None:
+    if not Program.RUN_SETTINGS & set(settings):
+        return
+    program = Program.objects.filter(pk=program_id).first()
+    if program is None:
+        return
+    # Same data, other settings: no stored run may stand in for the new one (runs reuse a
+    # finished run whose data fingerprint matches, and settings are not part of it).
+    MetricRun.objects.filter(program_id=program_id).update(fingerprint="")
+    metric_runs_request_all(program=program, requested_by="settings change")
 
 
 @receiver(member_erased, dispatch_uid="networkmaps.member_erased")

@@ -58,6 +58,7 @@ URLS = {
     "members:program-new": "program_creator",
     "members:setup": "staff",
     "members:setup-roles": "staff",
+    "members:program-settings": "staff",
     "networkmaps:round-rules": "post_only",
     "api-round-comparison": "api_staff",
     "networkmaps:my-network": "own_member",

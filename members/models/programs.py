@@ -21,6 +21,10 @@ class ProgramQuerySet(models.QuerySet):
 
 
 class Program(models.Model):
+    # Settings a metric run reads when it computes the weaving queue (networkmaps/weaving/
+    # run_queue.py): changing one recomputes the rounds. The others are read when served.
+    RUN_SETTINGS = frozenset({"weaving_divides", "weaving_max_per_member"})
+
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
     description = models.TextField(blank=True)

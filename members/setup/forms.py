@@ -14,6 +14,7 @@ from members.models import (
     RelationshipType,
     Round,
 )
+from members.round_graph import GROUPING_LABELS
 
 
 class ProgramRowForm(forms.ModelForm):
@@ -117,3 +118,70 @@ class RoleForm(forms.Form):
             raise forms.ValidationError(f"No user “{username}”.")
         self.user = user
         return username
+
+
+def grouping_choices(program) -> list[tuple[str, str]]:
+    """The program's real groupings, as a round's reader builds them (members/round_graph.py):
+    cohort, sector, region, organisation, then each shown category attribute as attr:<key>."""
+    choices = list(GROUPING_LABELS.items())
+    attributes = program.member_attributes.filter(
+        kind=MemberAttribute.Kind.CATEGORY, hidden=False
+    ).order_by("position", "id")
+    return choices + [(a.grouping, f"{a.label} (attribute)") for a in attributes]
+
+
+class ProgramSettingsForm(forms.Form):
+    """The program's settings staff change: who may open the map, the weaving queue's week,
+    cap and divides, and the anonymised exports' k. Limits are the model's."""
+
+    members_see_map = forms.BooleanField(
+        required=False,
+        label="Members may open the whole-network map",
+        help_text="They see a person's name only if that person chose to be visible by name"
+        " to other members; everyone else is a code.",
+    )
+    weaving_this_week = forms.IntegerField(
+        min_value=1, max_value=50, label="Introductions this week",
+        help_text="How many suggestions the weaving queue puts first (1–50).",
+    )  # fmt: skip
+    weaving_max_per_member = forms.IntegerField(
+        min_value=1, max_value=20, label="Open suggestions per member, at most",
+        help_text="No member appears in more of the queue's suggestions than this (1–20).",
+    )  # fmt: skip
+    weaving_divides = forms.MultipleChoiceField(
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Divides the queue bridges",
+        help_text="Closure is boosted across these groupings and suggestions are balanced"
+        " over their groups. All ticked: every grouping, including attributes added later.",
+    )
+    anonymity_k = forms.IntegerField(
+        min_value=2, max_value=100, label="Smallest group (k)",
+        help_text="Every combination of released attributes is shared by at least this many"
+        " members; smaller groups are merged into “other” (2–100).",
+    )  # fmt: skip
+
+    def __init__(self, *args, program, **kwargs):
+        self.program = program
+        choices = grouping_choices(program)
+        known = [key for key, _ in choices]
+        stored = [d for d in program.weaving_divides or [] if d in known]
+        initial = {
+            "members_see_map": program.members_see_map,
+            "weaving_this_week": program.weaving_this_week,
+            "weaving_max_per_member": program.weaving_max_per_member,
+            "weaving_divides": stored or known,
+            "anonymity_k": program.anonymity_k,
+        }
+        super().__init__(*args, initial=initial, **kwargs)
+        self.fields["weaving_divides"].choices = choices
+
+    def clean_weaving_divides(self) -> list[str]:
+        chosen = self.cleaned_data["weaving_divides"]
+        if not chosen:
+            raise forms.ValidationError(
+                "Tick at least one grouping: the queue balances its suggestions over them."
+            )
+        known = [key for key, _ in self.fields["weaving_divides"].choices]
+        # Every one ticked is stored as "every grouping", so a new attribute joins them.
+        return [] if set(chosen) == set(known) else [k for k in known if k in chosen]

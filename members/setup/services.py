@@ -12,6 +12,7 @@ from members.imports.services import network_import
 from members.models import AuditEvent, Member, Program, ProgramRole, Relationship, Round
 from members.privacy.audit import audit_record
 from members.privacy.erasure import member_erase
+from members.signals import program_settings_changed_send
 
 CREATE_PERMISSION = "members.add_program"
 
@@ -115,6 +116,37 @@ def setup_row_delete(*, program: Program, row, actor, kind: str) -> str:
             details={"deleted": True},
         )  # fmt: skip
     return ""
+
+
+SETTINGS = (
+    "members_see_map", "weaving_this_week", "weaving_max_per_member", "weaving_divides",
+    "anonymity_k",
+)  # fmt: skip
+
+
+def program_settings_save(*, program: Program, actor, settings: dict) -> list[str]:
+    """Save the program's settings (a validated ProgramSettingsForm's data) and audit each
+    change, old and new. Tells networkmaps which settings changed (`program_settings_changed`,
+    in this transaction), so what it computed from them is computed again. Returns the names
+    of the settings that changed."""
+    with transaction.atomic():
+        locked = Program.objects.select_for_update().get(pk=program.pk)
+        changed = {
+            name: {"from": getattr(locked, name), "to": settings[name]}
+            for name in SETTINGS
+            if getattr(locked, name) != settings[name]
+        }
+        if not changed:
+            return []
+        Program.objects.filter(pk=program.pk).update(**{k: settings[k] for k in changed})
+        for name in changed:
+            setattr(program, name, settings[name])
+        audit_record(
+            program=program, actor=actor, action=SETUP_ACTION, target="settings",
+            details={"changed": changed},
+        )  # fmt: skip
+        program_settings_changed_send(program_id=program.pk, settings=sorted(changed))
+    return sorted(changed)
 
 
 def role_set(*, program: Program, user, role: str, actor) -> ProgramRole:

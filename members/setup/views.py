@@ -1,5 +1,6 @@
 """The New program page (superusers and holders of members.add_program) and the staff setup
-pages: cohorts, organisations, relationship types, rounds, attributes, members, roles."""
+pages: cohorts, organisations, relationship types, rounds, attributes, members, roles and
+the program's settings."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from members.access import STAFF, program_for_user
+from members.models import Program
 from members.setup import forms as forms_setup
 from members.setup import services
 from members.setup.services import ProgramRefused, program_create, program_create_allowed
@@ -62,6 +64,11 @@ SECTIONS = {
         lambda p: p.members.select_related("organisation").order_by("name", "pk"),
     ),
 }  # fmt: skip
+# The setup pages' navigation: the row kinds, then the pages of their own.
+NAVIGATION = [(k, v[0]) for k, v in SECTIONS.items()] + [
+    ("roles", "Roles"),
+    ("settings", "Settings"),
+]
 
 
 @login_required
@@ -108,7 +115,7 @@ def setup_section(request, slug, kind, pk=None):
         "program": program,
         "kind": kind,
         "title": title,
-        "sections": [(k, v[0]) for k, v in SECTIONS.items()] + [("roles", "Roles")],
+        "sections": NAVIGATION,
         "rows": rows,
         "row": row,
         "form": form,
@@ -143,8 +150,39 @@ def setup_roles(request, slug):
         "program": program,
         "kind": "roles",
         "title": "Roles",
-        "sections": [(k, v[0]) for k, v in SECTIONS.items()] + [("roles", "Roles")],
+        "sections": NAVIGATION,
         "roles": program.roles.select_related("user").order_by("role", "user__username"),
         "form": form,
     }
     return render(request, "members/setup/roles.html", context, status=status)
+
+
+@login_required
+def program_settings(request, slug):
+    """Who may open the map, the weaving queue's week, cap and divides, and the anonymised
+    exports' k: staff change them here (audited); the queue is recomputed when it must be."""
+    program = program_for_user(request, slug, roles=STAFF)
+    form = forms_setup.ProgramSettingsForm(request.POST or None, program=program)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            changed = services.program_settings_save(
+                program=program, actor=request.user, settings=form.cleaned_data
+            )
+            if not changed:
+                messages.info(request, "Nothing changed.")
+            elif Program.RUN_SETTINGS & set(changed):
+                messages.success(request, "Saved; the weaving queue is being recomputed.")
+            else:
+                messages.success(request, "Saved.")
+            return redirect("members:program-settings", slug=slug)
+        status = 400
+    context = {
+        "program": program,
+        "kind": "settings",
+        "title": "Settings",
+        "sections": NAVIGATION,
+        "form": form,
+        "weaving_numbers": [form["weaving_this_week"], form["weaving_max_per_member"]],
+    }
+    return render(request, "members/setup/settings.html", context, status=status)
