@@ -5,11 +5,13 @@ import sys
 import time
 import uuid
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.test import override_settings
 
 from members.demo import seed as services
 from netlead.celery import app as celery_app
@@ -17,6 +19,50 @@ from tests.factories import ProgramRoleFactory, UserFactory
 from tests.metric_runs import compute_all_rounds
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# pytest-xdist runs the suite in several processes ("gw0", "gw1", ...; unset without it).
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+def pytest_xdist_auto_num_workers(config):
+    """`-n auto` (pyproject.toml's addopts): the whole suite (`make test`, a bare `pytest`)
+    gets one process per core, at most --maxprocesses. A run of chosen files or tests stays
+    in this process: starting another Django for them costs more than it saves (give
+    `-n 2` to spread them anyway)."""
+    if config.args_source != pytest.Config.ArgsSource.TESTPATHS:
+        return 0
+    return None  # xdist's own count of cores
+
+
+def _redis_of_this_process() -> None:
+    """Under xdist, test process gwN uses Redis database REDIS_URL's + N (N < --maxprocesses):
+    the real workers it starts, their queue, unacknowledged tasks and redelivery sweeps never
+    meet another process's (each process's queue is named for its pid too, see settings.py)."""
+    if settings.CELERY_TASK_ALWAYS_EAGER or not XDIST_WORKER.startswith("gw"):
+        return
+    url = urlsplit(settings.CELERY_BROKER_URL)
+    if not url.scheme.startswith("redis"):
+        return
+    number = int(url.path.strip("/") or 0) + int(XDIST_WORKER[2:])
+    broker = urlunsplit(url._replace(path=f"/{number}"))
+    settings.CELERY_BROKER_URL = broker
+    celery_app.conf.broker_url = broker
+    # Worker processes read the broker from the environment (WorkerPool passes it on).
+    for name in ("REDIS_URL", "CELERY_BROKER_URL"):
+        if os.environ.get(name):
+            os.environ[name] = broker
+
+
+_redis_of_this_process()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _media_root(tmp_path_factory):
+    """Posters and staged imports are written under this test process's own folder, never
+    into the repository's media/ nor where another xdist process sweeps its own files."""
+    media = tmp_path_factory.mktemp("media")
+    with override_settings(MEDIA_ROOT=str(media)):
+        yield media
 
 
 @pytest.fixture(autouse=True)
@@ -64,7 +110,8 @@ def staff_client(client, staff_user):
 
 
 class WorkerPool:
-    """Real `celery worker` processes on Redis, consuming a queue private to this test."""
+    """Real `celery worker` processes on Redis, consuming a queue private to this test process
+    (named for its pid, in its own Redis database under xdist)."""
 
     def __init__(self, tmp_path: Path):
         self.queue = settings.CELERY_TASK_DEFAULT_QUEUE
@@ -82,24 +129,37 @@ class WorkerPool:
             "CELERY_RESTORE_SWEEP_SECONDS": "1",
             "DEBUG": "true",
             "OMP_NUM_THREADS": "1",
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         }
 
     def start(self) -> subprocess.Popen:
-        name = f"{self.queue}-{len(self.processes)}-{uuid.uuid4().hex[:6]}@%h"
-        log = self.tmp_path / f"worker-{len(self.processes)}.log"
-        process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "netlead", "worker", "--pool=solo",
-             "--queues", self.queue, "--hostname", name,
-             "--without-gossip", "--without-mingle", "--loglevel=INFO"],
-            cwd=ROOT, env=self.env, stdout=log.open("w"), stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        self.processes.append(process)
-        deadline = time.monotonic() + 60
-        while "ready." not in log.read_text():
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"Celery worker did not start:\n{log.read_text()}")
-            time.sleep(0.2)
+        (process,) = self.start_many(1)
         return process
+
+    def start_many(self, count: int) -> list[subprocess.Popen]:
+        """Start `count` workers at once (their imports overlap) and wait until all are ready."""
+        started = []
+        for _ in range(count):
+            number = len(self.processes)
+            name = f"{self.queue}-{number}-{uuid.uuid4().hex[:6]}@%h"
+            log = self.tmp_path / f"worker-{number}.log"
+            process = subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "netlead", "worker", "--pool=solo",
+                 "--queues", self.queue, "--hostname", name,
+                 "--without-gossip", "--without-mingle", "--loglevel=INFO"],
+                cwd=ROOT, env=self.env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+            )  # fmt: skip
+            self.processes.append(process)
+            started.append((process, log))
+        # Only a bound for a worker that never starts: the wait ends as soon as all are ready
+        # (a few seconds; a minute or more when other processes load this machine).
+        deadline = time.monotonic() + 180
+        for process, log in started:
+            while "ready." not in log.read_text():
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"Celery worker did not start:\n{log.read_text()}")
+                time.sleep(0.1)
+        return [process for process, _ in started]
 
     def kill(self, process: subprocess.Popen) -> None:
         process.send_signal(signal.SIGKILL)
