@@ -83,8 +83,7 @@ def test_killed_worker_leaves_the_previous_run_current_and_the_task_is_redeliver
 def test_two_concurrent_requests_and_a_duplicate_message_compute_once(celery_workers):
     program = member_services.demo_program_seed()
     round_ = program.current_round()
-    celery_workers.start()
-    celery_workers.start()
+    celery_workers.start_many(2)
     # Seeding queued its own runs: let them finish, then start this round from no run.
     _wait_for(lambda: not MetricRun.objects.active().filter(program=program).exists(),
               timeout=90, what="the seeded runs", pool=celery_workers)  # fmt: skip
@@ -105,11 +104,12 @@ def test_two_concurrent_requests_and_a_duplicate_message_compute_once(celery_wor
     for thread in threads:
         thread.join()
     assert runs[0].pk == runs[1].pk
-    metric_run_execute.delay(runs[0].pk)  # as if the broker delivered the message twice
+    duplicate = metric_run_execute.delay(runs[0].pk)  # as if the broker delivered it twice
     run = runs[0]
     _wait_for(lambda: _status(run) == MetricRun.Status.SUCCEEDED, timeout=90, what="the run",
               pool=celery_workers)  # fmt: skip
-    time.sleep(2)  # let the duplicate message be consumed too
+    _wait_for(lambda: f"{duplicate.id}] succeeded" in celery_workers.logs(), timeout=60,
+              what="the duplicate message to be consumed", pool=celery_workers)  # fmt: skip
     assert MetricRun.objects.filter(round=round_).count() == 1
     assert MetricRun.objects.current().filter(round=round_).count() == 1
     assert NodeMetric.objects.filter(run=run).count() == program.members.count()
@@ -154,8 +154,7 @@ def test_split_run_on_two_workers_equals_the_single_process_run(celery_workers):
     program = member_services.demo_program_seed(members=400, slug="split")
     round_ = program.current_round()
     celery_workers.env |= SPLIT_ENV
-    celery_workers.start()
-    celery_workers.start()
+    celery_workers.start_many(2)
     single = _single_process_values(program, round_, celery_workers)
     run = services.metric_run_request(program=program, round_=round_)
     _wait_for(lambda: _status(run) not in MetricRun.ACTIVE, timeout=120, what="the split run",
@@ -192,8 +191,7 @@ def test_a_worker_killed_mid_block_has_its_block_redelivered_and_counted_once(ce
     run.refresh_from_db()
     assert run.status == MetricRun.Status.RUNNING and not run.is_current
 
-    celery_workers.start()
-    celery_workers.start()
+    celery_workers.start_many(2)
     _wait_for(lambda: _status(run) == MetricRun.Status.SUCCEEDED, timeout=240,
               what="the run after the kill", pool=celery_workers)  # fmt: skip
     assert run.timings["path_blocks"] == 4
