@@ -41,6 +41,7 @@ urlpatterns = [
         name="my-tie-restore",
     ),
     path("programs/<slug:slug>/me/data.json", views_privacy.my_data, name="my-data"),
+    path("programs/<slug:slug>/me/profile/", views_own.my_profile, name="my-profile"),
     path(
         "programs/<slug:slug>/people/<int:member_id>/erase/",
         views_privacy.member_erase,

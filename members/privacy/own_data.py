@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.utils import timezone
 
 from members.access import name_visible_to
-from members.models import Member, ProgramRole, Relationship, RemovedTie
+from members.models import Member, MemberAttribute, ProgramRole, Relationship, RemovedTie
 from members.models.removed_ties import UNDO_DAYS
 from members.ties import TiesRejected, tie_delete, ties_insert, ties_strength_set
 
@@ -72,6 +74,26 @@ def member_tie_restore(*, member: Member, removed_id: int) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class HeldAttribute:
+    key: str
+    label: str
+    value: object
+
+
+def member_attributes_held(*, member: Member) -> list[HeldAttribute]:
+    """Every value the program holds in its own attributes about this member, labelled.
+
+    All of them, hidden attributes included: "hidden" only keeps an attribute out of the
+    divides staff map and measure, and a person may see everything held about them (their
+    right of access). A value whose attribute was since removed from the program is still
+    held, so it is listed under its key. Empty values are not data and are left out."""
+    held = {k: v for k, v in (member.attributes or {}).items() if v not in (None, "", [])}
+    defined = MemberAttribute.objects.filter(program_id=member.program_id, key__in=held)
+    rows = [HeldAttribute(a.key, a.label, held.pop(a.key)) for a in defined]
+    return rows + [HeldAttribute(key, key, value) for key, value in sorted(held.items())]
+
+
 def member_data_export(*, member: Member) -> dict:
     """Everything netlead holds about a member, for their own download (JSON-able).
 
@@ -102,6 +124,10 @@ def member_data_export(*, member: Member) -> dict:
             "issue_areas": member.issue_areas,
             "visibility": member.visibility,
             "accepts_introductions": member.accepts_introductions,
+            "attributes": [
+                {"key": a.key, "label": a.label, "value": a.value}
+                for a in member_attributes_held(member=member)
+            ],
         },
         "ties": [
             {

@@ -1,9 +1,10 @@
-"""A member correcting what they told the program: a tie's strength, undoing a removal, and
-their consent from the survey's first screen (the member's own page is networkmaps')."""
+"""A member's own record and corrections: what the program holds about them, a tie's
+strength, undoing a removal, and their consent from the survey's first screen (the
+member's own network page is networkmaps')."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from members.access import member_for_user
@@ -12,6 +13,22 @@ from members.privacy.forms import CONSENT_PREFIX, MemberSettingsForm
 from members.surveys.views_answer import survey_link
 from members.ties import strength_valid
 from netlead.params import whole_number
+
+
+@login_required
+def my_profile(request, slug):
+    """What the program holds about the signed-in member: their record and attributes."""
+    program, member = member_for_user(request, slug)
+    return render(
+        request,
+        "members/my_profile.html",
+        {
+            "program": program,
+            "member": member,
+            "cohorts": list(member.cohorts.values_list("name", flat=True)),
+            "attributes": own_data.member_attributes_held(member=member),
+        },
+    )
 
 
 @login_required
