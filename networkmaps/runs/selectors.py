@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from django.db.models import F
 
 from members.missing_answers import RULE_LABELS
-from members.models import Cohort, Member, Program, Round
+from members.models import Cohort, Member, MemberAttribute, Program, Round
 from members.responses import RoundResponse, round_response_summaries
-from networkmaps.glossary import MEMBER_METRIC_KEYS, NETWORK_METRICS
+from networkmaps.glossary import MEMBER_METRIC_KEYS, NETWORK_METRICS, Metric
 from networkmaps.models import Community, MetricRun, NetworkMetric, NodeMetric
 from networkmaps.runs import story
 from networkmaps.runs.charts import Chart, indicator_charts
@@ -62,6 +62,29 @@ def latest_runs(*, program: Program) -> dict[int, MetricRun]:
     return latest
 
 
+def network_metrics_shown(*, program: Program) -> list[Metric]:
+    """The glossary's network metrics plus an E-I line for each of the program's own
+    divides ("ei_attr:<key>", named by the attribute's label), after the built-in E-I lines.
+
+    Only the attributes offered as divides: a hidden one is not measured, and a line left
+    from before it was hidden or removed would name nothing staff can act on."""
+    own = MemberAttribute.objects.filter(
+        program=program, hidden=False, kind=MemberAttribute.Kind.CATEGORY
+    ).values_list("key", "label")
+    lines = [
+        Metric(
+            f"ei_attr:{key}",
+            f"E-I {label}",
+            f"E-I index by {label}, the program's own attribute: −1 all ties inside the "
+            "same value, +1 all across (members without a value are left out).",
+            "index",
+        )
+        for key, label in own
+    ]
+    after = next(i for i, m in enumerate(NETWORK_METRICS) if m.key == "ei_organisation") + 1
+    return [*NETWORK_METRICS[:after], *lines, *NETWORK_METRICS[after:]]
+
+
 def network_overview(*, program: Program) -> Overview:
     """Network metrics of every round's current run, with the change since the round before,
     the indicator charts, the generated story, response rates and network stages."""
@@ -85,7 +108,7 @@ def network_overview(*, program: Program) -> Overview:
         for round_id, run in current.items()
     }
     rows = []
-    for metric in NETWORK_METRICS:
+    for metric in network_metrics_shown(program=program):
         cells, previous = [], None
         for round_ in rounds:
             value = values.get(round_.pk, {}).get(metric.key)
