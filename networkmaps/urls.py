@@ -13,6 +13,11 @@ urlpatterns = [
     path("programs/<slug:slug>/dashboard/", views_run.dashboard, name="dashboard"),
     path("programs/<slug:slug>/runs/", views_run.run_start, name="run-start"),
     path("programs/<slug:slug>/rules/", views_run.round_rules, name="round-rules"),  # issue 13
+    path(
+        "programs/<slug:slug>/directions/",
+        views_run.indicator_directions,
+        name="indicator-directions",
+    ),
     path("programs/<slug:slug>/runs/status/", views_run.run_status, name="run-status"),
     path("programs/<slug:slug>/metrics/members/", views_run.member_table, name="member-table"),
     path("programs/<slug:slug>/weaving/", views_queue.weaving_queue, name="weaving"),

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from members.access import STAFF, program_for_user
 from members.models import Program
 from networkmaps import glossary
-from networkmaps.runs import rules, selectors, services
+from networkmaps.runs import directions, rules, selectors, services
 from networkmaps.weaving.outcomes import introduction_outcomes
 
 
@@ -30,6 +30,7 @@ def dashboard(request, slug):
             "member_metrics": glossary.MEMBER_METRICS,
             "glossary_notes": glossary.GLOSSARY_NOTES,
             "rules_form": rules.RoundRulesForm(instance=program),
+            "directions_form": directions.IndicatorDirectionsForm(program=program),
         },
     )
 
@@ -50,6 +51,23 @@ def round_rules(request, slug):
         by=request.user.get_username(),
     )
     messages.info(request, "Saved; every round is being recomputed." if changed else "Saved.")
+    return redirect("networkmaps:dashboard", slug=program.slug)
+
+
+@login_required
+@require_POST
+def indicator_directions(request, slug):
+    program = program_for_user(request, slug, roles=STAFF)
+    form = directions.IndicatorDirectionsForm(request.POST, program=program)
+    if not form.is_valid():
+        wrong = ", ".join(form.fields[key].label for key in form.errors)
+        messages.error(request, f"Not saved — choose higher or lower for: {wrong}.")
+        return redirect("networkmaps:dashboard", slug=program.slug)
+    changed = directions.indicator_directions_set(program=program, directions=form.cleaned_data)
+    if changed:
+        messages.success(request, f"Saved: {', '.join(changed)} now judged the other way.")
+    else:
+        messages.info(request, "Nothing changed.")
     return redirect("networkmaps:dashboard", slug=program.slug)
 
 
