@@ -6,8 +6,9 @@ Nothing here computes a metric or a layout. The metric run stored every member's
 
 Member data leaves the server in two shapes only: `map_data` (JSON for the map page) and
 posters (files). Neither ever carries an email address; a name the viewer may not see
-(members/access.py `name_visible_to`) is a shuffled code, and the anonymised variants carry
-no names, no organisations and no database ids at all.
+(members/access.py `name_visible_to`) is the member's code for the round (maps/names.py:
+the code the round's posters print), and the anonymised variants carry no names, no
+organisations and no database ids at all.
 """
 
 from __future__ import annotations
@@ -17,11 +18,19 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from members.models import Member, MemberAttribute, Program, RelationshipType, Round
+from members.missing_answers import CARRY_FORWARD
+from members.models import (
+    Member,
+    MemberAttribute,
+    Program,
+    RelationshipType,
+    ResponseStatus,
+    Round,
+)
 from members.round_graph import cohort_of, member_cohorts, round_graph_load
 from networkmaps.glossary import MEMBER_METRICS
 from networkmaps.graph import poster as drawing
-from networkmaps.maps.names import anonymous_codes, hidden_from, names_shown
+from networkmaps.maps.names import hidden_from, names_shown, round_codes
 from networkmaps.models import Community, MetricRun, NodeMetric
 
 # What the map and posters can colour by: key → (label, plural, "no value" label).
@@ -165,8 +174,19 @@ def round_ties(*, round_: Round, member_ids: list[int]) -> dict[tuple[int, int, 
     """(row of a, row of b, relationship type id) → strongest tie of that type, a < b.
 
     Rows index `member_ids`; a tie in both directions, or reported twice, is drawn once."""
+    return {key: strength for key, (strength, _) in round_ties_marked(
+        round_=round_, member_ids=member_ids
+    ).items()}  # fmt: skip
+
+
+def round_ties_marked(
+    *, round_: Round, member_ids: list[int]
+) -> dict[tuple[int, int, int], tuple[int, bool]]:
+    """`round_ties` with, per drawn tie, whether it was only carried from the previous round
+    under the missing-answer rule (members/missing_answers.py): True when no row reported
+    in this round stands behind it."""
     row_of = {member: i for i, member in enumerate(member_ids)}
-    ties: dict[tuple[int, int, int], int] = {}
+    ties: dict[tuple[int, int, int], tuple[int, bool]] = {}
     # The ties the metric run counted (a program may count confirmed survey ties only).
     for tie in round_graph_load(round_=round_).ties:
         source, target, type_id, strength = tie.source, tie.target, tie.type_id, tie.strength
@@ -174,9 +194,20 @@ def round_ties(*, round_: Round, member_ids: list[int]) -> dict[tuple[int, int, 
         if a is None or b is None or a == b:
             continue  # joined after the run was computed: not on this map yet
         key = (a, b, type_id) if a < b else (b, a, type_id)
-        if strength > ties.get(key, 0):
-            ties[key] = strength
+        before, carried = ties.get(key, (0, True))
+        ties[key] = (max(strength, before), carried and tie.carried)
     return ties
+
+
+def carried_ties_possible(*, program: Program, round_id: int | None) -> bool:
+    """Whether the round's map may hold ties carried from the previous round: the program
+    carries a non-respondent's ties forward, and someone did not answer this round."""
+    if program.missing_answers != CARRY_FORWARD:
+        return False
+    round_ = round_choose(program=program, round_id=round_id)
+    if round_ is None or round_.previous() is None:
+        return False
+    return ResponseStatus.objects.non_respondents(round_).exists()
 
 
 # --- categories and colours ---------------------------------------------------------------
@@ -249,17 +280,24 @@ def member_labels(
     viewer_member_id: int | None = None,
 ) -> tuple[list[str], list[bool]]:
     """Each member's label for this viewer, and whether it hides them: the name where the
-    visibility rule allows it, else a code drawn fresh for this render (all codes when
-    anonymised)."""
+    visibility rule allows it, else the member's code for the round, as the round's posters
+    print it (all codes when anonymised)."""
     if anonymised:
-        return anonymous_codes(len(snapshot)), [True] * len(snapshot)
+        codes = round_codes(round_id=snapshot.round.pk, member_ids=snapshot.member_ids)
+        return codes, [True] * len(snapshot)
     hidden = hidden_from(
         viewer_role=viewer_role,
         visibilities=snapshot.visibilities,
         ids=snapshot.member_ids,
         viewer_member_id=viewer_member_id,
     )
-    return names_shown(names=snapshot.names, hidden=hidden), hidden
+    labels = names_shown(
+        names=snapshot.names,
+        hidden=hidden,
+        round_id=snapshot.round.pk,
+        member_ids=snapshot.member_ids,
+    )
+    return labels, hidden
 
 
 def _compact(values: list[float | None], *, whole: bool) -> list[float | int | None]:
@@ -295,13 +333,16 @@ def map_data(
     anonymised: bool = False,
     viewer_role: str | None,
     viewer_member_id: int | None = None,
+    mark_carried: bool = False,
 ) -> dict:
     """The whole network of one round for the map page, as compact column lists.
 
     `nodes` are rows (row i of every list is one member); `edges` refer to rows and carry
     one entry per pair and relationship type. With `compare_round_id` (an earlier round),
     `edges.new` marks the pairs that were not tied in that round and `lost` lists the pairs
-    (rows) tied then but not now. Never holds an email, nor
+    (rows) tied then but not now. With `mark_carried` (staff only: it tells who did not
+    answer), `edges.carried` marks the ties carried from the previous round under the
+    missing-answer rule, when there are any. Never holds an email, nor
     a name, title or member id `viewer_role` may not see (`nodes.id` is None on those rows);
     anonymised, it holds no name, organisation or member id at all.
     """
@@ -315,7 +356,8 @@ def map_data(
             pk=compare_round_id, observed_on__lt=round_.observed_on
         ).first()
 
-    ties = round_ties(round_=round_, member_ids=snapshot.member_ids)
+    marked = round_ties_marked(round_=round_, member_ids=snapshot.member_ids)
+    ties = {key: strength for key, (strength, _) in marked.items()}
     type_ids = sorted({type_id for _, _, type_id in ties})
     type_names = dict(RelationshipType.objects.filter(program=program).values_list("id", "name"))
     all_types = sorted(type_names, key=lambda t: type_names[t].casefold())
@@ -327,6 +369,8 @@ def map_data(
         "type": [type_row[t] for _, _, t in pairs],
         "strength": [ties[key] for key in pairs],
     }
+    if mark_carried and any(marked[key][1] for key in pairs):
+        edges["carried"] = [int(marked[key][1]) for key in pairs]
     lost: list[tuple[int, int]] = []
     if compare is not None:
         before = {(a, b) for a, b, _ in round_ties(round_=compare, member_ids=snapshot.member_ids)}

@@ -4,8 +4,9 @@ one round reader and the stored run; computes nothing heavy.
 
 Names follow the one visibility rule for whoever is looking: a member sees another member's
 name only if that member chose to be named to members; staff see every name. Everyone else
-on the page gets a code drawn fresh for this render (maps/names.py), the same code wherever
-they appear on it, and an introduction to them is worded without naming them.
+on the page gets their code for the round (maps/names.py `round_codes`: the code the map
+and the round's posters show), the same code wherever they appear on it, and an
+introduction to them is worded without naming them.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from members.access import STAFF, name_visible_to
 from members.models import Member, Relationship, RemovedTie, SurveyInvitation
 from members.round_graph import round_graph_load
 from networkmaps.graph.sentences import position_sentences
-from networkmaps.maps.names import anonymous_codes
+from networkmaps.maps.names import round_codes
 from networkmaps.models import MetricRun, NodeMetric, Suggestion
 
 EGO_LIMIT = 120
@@ -144,7 +145,7 @@ def member_network(
         )
     }
     viewer_id = viewer.pk if viewer is not None else None
-    codes = _Codes()
+    codes = _Codes(round_id=round_.pk)
 
     def name_of(pk: int) -> str | None:
         name, visibility, _ = people[pk]
@@ -220,16 +221,21 @@ def member_network(
 
 
 class _Codes:
-    """One code per hidden person on the page, drawn when the page is complete."""
+    """One code per hidden person on the page, filled in when the page is complete: their
+    code for the round, as on the map and the round's posters."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, round_id: int) -> None:
+        self.round_id = round_id
         self.people: dict[int, str] = {}
 
     def want(self, pk: int) -> None:
         self.people.setdefault(pk, "")
 
     def draw(self) -> None:
-        for pk, code in zip(sorted(self.people), anonymous_codes(len(self.people)), strict=True):
+        people = sorted(self.people)
+        for pk, code in zip(
+            people, round_codes(round_id=self.round_id, member_ids=people), strict=True
+        ):
             self.people[pk] = code
 
 

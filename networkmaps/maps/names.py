@@ -1,10 +1,13 @@
 """The names a page, map or poster shows: the one visibility rule applied to many people.
 
-`name_visible_to` (members/access.py) decides each name. On the interactive map and in
-exports, whoever the rule hides gets a code drawn fresh for every render, so two renders
-cannot be joined on it. Posters and convenings are printed and carried about, so there a
-member's code is fixed for the round or the event (`member_poster_code`, `event_codes`):
-keyed by the server's secret, it still says nothing about who they are.
+`name_visible_to` (members/access.py) decides each name. Whoever the rule hides is shown
+under their code for the round (`round_codes`): the same code on the interactive map, on
+every poster of the round and on the member pages, so a facilitator holding a poster finds
+on screen the person the poster shows. Keyed by the server's secret and scoped to the
+round (members/anonymous_codes.py), a code says nothing about who they are and cannot be
+followed from one round to the next. Convenings have codes of their own (`event_codes`).
+Anonymised export files number members afresh instead (exports/rows.py): a released file
+must not join back to anything printed.
 """
 
 from __future__ import annotations
@@ -22,15 +25,15 @@ from members.anonymous_codes import (
 
 
 def anonymous_numbers(count: int) -> list[int]:
-    """1 ... `count` in a fresh shuffle from the system's secure source: the one place
-    anonymous codes are drawn (maps, posters, exports), so none can be predicted."""
+    """1 ... `count` in a fresh shuffle from the system's secure source: how anonymised
+    exports number members, so no number can be predicted or joined to another file."""
     numbers = list(range(1, count + 1))
     secrets.SystemRandom().shuffle(numbers)
     return numbers
 
 
 def anonymous_codes(count: int) -> list[str]:
-    """`count` shuffled codes "M001", "M002" ...: nothing about a person predicts theirs."""
+    """`count` shuffled codes "M001", "M002" ... for one render only (see `names_shown`)."""
     width = max(3, len(str(count)))
     return [f"M{number:0{width}d}" for number in anonymous_numbers(count)]
 
@@ -51,14 +54,35 @@ def hidden_from(
     ]
 
 
-def names_shown(*, names: Sequence[str], hidden: Sequence[bool]) -> list[str]:
-    """Each person's name, or an anonymous code where `hidden` (from `hidden_from`) says so."""
-    codes = iter(anonymous_codes(sum(hidden)))
+def round_codes(*, round_id: int, member_ids: Sequence[int]) -> list[str]:
+    """Each member's code for the round, in order: what the map, the posters and the member
+    pages show in place of a hidden name (`member_poster_code` for one member)."""
+    codes = anonymous_codes_for(scope=poster_scope(round_id=round_id), member_ids=member_ids)
+    return [codes[pk] for pk in member_ids]
+
+
+def names_shown(
+    *,
+    names: Sequence[str],
+    hidden: Sequence[bool],
+    round_id: int | None = None,
+    member_ids: Sequence[int] | None = None,
+) -> list[str]:
+    """Each person's name, or their code for the round where `hidden` (from `hidden_from`)
+    says so. `member_ids` (parallel to `names`) and `round_id` name whose codes they are.
+
+    Without them (a caller not yet passing the round) hidden people get codes shuffled for
+    this render only, which match nothing printed: pass the round."""
+    if round_id is not None and member_ids is not None:
+        wanted = [m for m, h in zip(member_ids, hidden, strict=True) if h]
+        codes = iter(round_codes(round_id=round_id, member_ids=wanted))
+    else:
+        codes = iter(anonymous_codes(sum(hidden)))
     return [next(codes) if h else name for name, h in zip(names, hidden, strict=True)]
 
 
 def member_poster_code(*, member, poster_or_round) -> str:
-    """The code `member` has on the anonymised posters of a round (give the Poster or the
+    """The code `member` has on the posters and map of a round (give the Poster or the
     Round): the same on every anonymised poster of that round, so the member page can say
     "On tonight's anonymised map you are K7M2" and the poster's index lists it. Derived in
     members/anonymous_codes.py, where the member's data download reaches it too."""
@@ -66,10 +90,8 @@ def member_poster_code(*, member, poster_or_round) -> str:
     return anonymous_code(scope=poster_scope(round_id=round_id), member_id=member.pk)
 
 
-def poster_codes(*, round_id: int, member_ids: Sequence[int]) -> list[str]:
-    """`member_poster_code` for each of `member_ids`, in order."""
-    codes = anonymous_codes_for(scope=poster_scope(round_id=round_id), member_ids=member_ids)
-    return [codes[pk] for pk in member_ids]
+# The posters' name for the same codes.
+poster_codes = round_codes
 
 
 def event_codes(*, program_id: int, title: str, date: str, member_ids: Sequence[int]) -> dict:

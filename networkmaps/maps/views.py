@@ -49,12 +49,16 @@ def map_detail(request, slug):
 def map_data(request, slug):
     program = _map_program(request, slug)
     anonymised = request.GET.get("anonymised") == "1"
+    round_id = _number(request.GET.get("round"))
+    # Staff see which ties were carried from the previous round; the stored map marks none.
+    mark_carried = request.program_role in STAFF
+    carried = mark_carried and maps.carried_ties_possible(program=program, round_id=round_id)
     # issue 18: the plain map of a round's current run is stored with the run (maps/payload.py).
-    if not anonymised and not request.GET.get("compare"):
+    if not anonymised and not request.GET.get("compare") and not carried:
         stored = map_payload_serve(
             request,
             program=program,
-            round_id=_number(request.GET.get("round")),
+            round_id=round_id,
             viewer_role=request.program_role,
             viewer_member_id=_own_member_id(request, program),
         )
@@ -68,11 +72,12 @@ def map_data(request, slug):
     try:
         data = maps.map_data(
             program=program,
-            round_id=_number(request.GET.get("round")),
+            round_id=round_id,
             compare_round_id=_number(request.GET.get("compare")),
             anonymised=anonymised,
             viewer_role=request.program_role,
             viewer_member_id=_own_member_id(request, program),
+            mark_carried=mark_carried,
         )
     except maps.MapUnavailable as exc:
         return JsonResponse({"error": str(exc)})

@@ -13,6 +13,7 @@
   const EDGE_OLD = "#D5DAE0";
   const EDGE_NEW = "#D55E00"; // vermillion: stands out against the light edges
   const EDGE_LOST = "#0072B2"; // blue, dashed: ties of the compared round that are gone now
+  const EDGE_CARRIED = "#7B8794"; // grey, dashed: ties carried from the previous round (staff)
   const TAP_RADIUS = 24; // CSS px around a tap in which the nearest member is picked
   const LABEL_INK = "#1D2433";
   const SVG_NS = "http://www.w3.org/2000/svg";
@@ -41,6 +42,7 @@
     edgeRows: null, // per drawn edge: [[type, strength], ...]
     edgeShown: null, // Uint8Array per drawn edge
     edgeNew: null, // Uint8Array per drawn edge (comparison)
+    edgeCarried: null, // Uint8Array per drawn edge: every row of it carried from the round before
     focus: null, // row of the focused member
     ego: null, // Map row → steps away
     loadToken: 0,
@@ -153,6 +155,7 @@
     const pairIndex = new Map();
     const rows = [];
     const isNew = [];
+    const isCarried = [];
     const e = data.edges;
     for (let k = 0; k < e.source.length; k++) {
       const key = e.source[k] * n + e.target[k];
@@ -162,13 +165,17 @@
         pairIndex.set(key, at);
         rows.push([]);
         isNew.push(0);
+        isCarried.push(e.carried ? 1 : 0);
         graph.addUndirectedEdgeWithKey(String(at), String(e.source[k]), String(e.target[k]), { k: at, size: 1, color: EDGE });
       }
       rows[at].push([e.type[k], e.strength[k]]);
       if (e.new && e.new[k]) isNew[at] = 1;
+      // A pair is drawn as carried only when no row of it was reported in this round.
+      if (!(e.carried && e.carried[k])) isCarried[at] = 0;
     }
     state.edgeRows = rows;
     state.edgeNew = Uint8Array.from(isNew);
+    state.edgeCarried = Uint8Array.from(isCarried);
     state.edgeShown = new Uint8Array(rows.length).fill(1);
     state.nodeShown = new Uint8Array(n).fill(1);
     state.graph = graph;
@@ -362,6 +369,8 @@
       const [a, b] = state.graph.extremities(edge);
       if (!state.ego.has(Number(a)) || !state.ego.has(Number(b))) return { ...attrs, hidden: true };
     }
+    // Sigma has no dashed lines: carried ties are drawn on the overlay (drawLost).
+    if (state.edgeCarried[k]) return { ...attrs, hidden: true };
     if (state.data.compare) {
       return state.edgeNew[k]
         ? { ...attrs, color: EDGE_NEW, size: 2, zIndex: 1, type: "thick" }
@@ -377,7 +386,8 @@
     let edges = 0;
     let fresh = 0;
     let lost = 0;
-    if (!state.graph) return { nodes, edges, fresh, lost };
+    let carried = 0;
+    if (!state.graph) return { nodes, edges, fresh, lost, carried };
     for (const [a, b] of state.lost) if (lostShown(a, b)) lost++;
     for (let i = 0; i < state.n; i++) if (state.nodeShown[i] && (!state.ego || state.ego.has(i))) nodes++;
     state.graph.forEachEdge((edge, attrs, a, b) => {
@@ -385,8 +395,9 @@
       if (state.ego && (!state.ego.has(Number(a)) || !state.ego.has(Number(b)))) return;
       edges++;
       fresh += state.edgeNew[attrs.k];
+      carried += state.edgeCarried[attrs.k];
     });
-    return { nodes, edges, fresh, lost };
+    return { nodes, edges, fresh, lost, carried };
   }
 
   // A lost tie is drawn when both its members are (filters and focus applied).
@@ -395,7 +406,19 @@
     return !state.ego || (state.ego.has(a) && state.ego.has(b));
   }
 
-  // Sigma has no dashed ties: lost ones are drawn on a canvas of their own over the map.
+  // The carried ties drawn now, as [row a, row b] (filters and focus applied).
+  function carriedShown() {
+    const out = [];
+    state.graph.forEachEdge((edge, attrs, a, b) => {
+      if (!state.edgeCarried[attrs.k] || !state.edgeShown[attrs.k]) return;
+      if (state.ego && (!state.ego.has(Number(a)) || !state.ego.has(Number(b)))) return;
+      out.push([Number(a), Number(b)]);
+    });
+    return out;
+  }
+
+  // Sigma has no dashed ties: lost and carried ones are drawn on a canvas of their own over
+  // the map.
   function drawLost() {
     const canvas = els.lost;
     const { width, height } = state.renderer.getDimensions();
@@ -407,6 +430,20 @@
     const ctx = canvas.getContext("2d");
     ctx.setTransform(scale, 0, 0, scale, 0, 0);
     ctx.clearRect(0, 0, width, height);
+    const carried = state.edgeCarried.some((c) => c) ? carriedShown() : [];
+    if (carried.length) {
+      ctx.strokeStyle = EDGE_CARRIED;
+      ctx.lineWidth = 1.2;
+      ctx.setLineDash([4, 3]);
+      ctx.beginPath();
+      for (const [a, b] of carried) {
+        const pa = state.renderer.graphToViewport(state.graph.getNodeAttributes(String(a)));
+        const pb = state.renderer.graphToViewport(state.graph.getNodeAttributes(String(b)));
+        ctx.moveTo(pa.x, pa.y);
+        ctx.lineTo(pb.x, pb.y);
+      }
+      ctx.stroke();
+    }
     if (!state.data.compare || !state.lost.length) return;
     ctx.strokeStyle = EDGE_LOST;
     ctx.lineWidth = 1.6;
@@ -468,13 +505,18 @@
     size.className = "map-legend-note";
     size.textContent = `Size: ${metric.label.toLowerCase()}`;
     els.legend.append(size);
-    if (data.compare || state.ego) {
+    const anyCarried = state.edgeCarried.some((c) => c);
+    if (data.compare || state.ego || anyCarried) {
       const lines = document.createElement("ul");
       if (data.compare) {
         const { fresh, lost } = countShown();
         lines.append(legendRow(EDGE_NEW, `Tie new since ${data.compare.name} (${fresh.toLocaleString()})`, "line"));
         lines.append(legendRow(EDGE_LOST, `Tie in ${data.compare.name}, gone now — dashed (${lost.toLocaleString()})`, "dash"));
         lines.append(legendRow(EDGE_OLD, `Tie already in ${data.compare.name}`, "line"));
+      }
+      if (anyCarried) {
+        const { carried } = countShown();
+        lines.append(legendRow(EDGE_CARRIED, `Tie carried from the previous round (no answer in this one) — dashed (${carried.toLocaleString()})`, "dash"));
       }
       if (state.ego) lines.append(legendRow(FADED, "Outside the focused network", "dot"));
       els.legend.append(lines);
@@ -519,12 +561,13 @@
   }
 
   function announce() {
-    const { nodes, edges, fresh, lost } = countShown();
+    const { nodes, edges, fresh, lost, carried } = countShown();
     const data = state.data;
     let text = `${data.round.name}: showing ${nodes.toLocaleString()} of ${state.n.toLocaleString()} members and ${edges.toLocaleString()} ties`;
     if (data.compare) {
       text += `, ${fresh.toLocaleString()} of them new since ${data.compare.name}; ${lost.toLocaleString()} ${lost === 1 ? "tie" : "ties"} of ${data.compare.name} gone (dashed)`;
     }
+    if (carried) text += `; ${carried.toLocaleString()} carried from the previous round (grey dashes)`;
     if (state.focus !== null) {
       text += ` in ${data.nodes.label[state.focus]}’s ${els.steps.value === "2" ? "two-step" : "direct"} network`;
     }
@@ -845,6 +888,16 @@
         "stroke-width": r(Math.max(0.5, renderer.scaleSize(d.size || 1) * 0.6)),
       });
     });
+    const carried = carriedShown();
+    if (carried.length) {
+      const group = add(map, "g", { stroke: EDGE_CARRIED, "stroke-width": 1.2, "stroke-dasharray": "4 3" });
+      for (const [a, b] of carried) {
+        const pa = renderer.graphToViewport(graph.getNodeAttributes(String(a)));
+        const pb = renderer.graphToViewport(graph.getNodeAttributes(String(b)));
+        if (!inView(pa) && !inView(pb)) continue;
+        add(group, "line", { x1: r(pa.x), y1: r(pa.y), x2: r(pb.x), y2: r(pb.y) });
+      }
+    }
     if (state.data.compare) {
       const lost = add(map, "g", { stroke: EDGE_LOST, "stroke-width": 1.6, "stroke-dasharray": "5 4" });
       for (const [a, b] of state.lost) {
