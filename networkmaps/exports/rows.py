@@ -4,7 +4,9 @@
 nothing a writer (networkmaps.exports.writers) sees can leak a name. The ties are the ones
 `round_graph_load` counts (the program's "confirmed ties only" rule applied), one row per
 relationship with its type, direction and strength, so a file imports back into netlead;
-each member's cohorts are listed earliest first, as the metrics group them.
+each member's cohorts are listed earliest first, as the metrics group them. A tie the
+missing-answer rule carried from the previous round (members/missing_answers.py) says so
+(`carried`), in every format, so a reader can tell it from one reported in the round.
 
 Spreadsheet and CSV text cells that start with `= + - @`, a tab or a carriage return get a
 leading `'`, so Excel and LibreOffice show them as text instead of running a formula.
@@ -67,6 +69,7 @@ class ExportTie:
     round_date: str = ""  # issue 12: ISO date of the round, so an import dates it again
     trust: float | None = None  # issue 15: mean trust / value answers about this tie
     value: float | None = None
+    carried: bool = False  # carried from the previous round, not reported in this one
 
     @property
     def direction(self) -> str:
@@ -192,6 +195,7 @@ def export_data_load(*, program: Program, round_: Round, anonymised: bool) -> Ex
             ids[tie.source], ids[tie.target], graph.type_names[tie.type_id], tie.directed,
             tie.strength, round_.name, round_.observed_on.isoformat(),
             *tie_quality_of(quality, tie.source, tie.target, tie.directed),
+            carried=tie.carried,
         )
         for tie in graph.ties
     ]  # fmt: skip

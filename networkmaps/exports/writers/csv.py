@@ -17,13 +17,15 @@ def csv_members_write(data: ExportData) -> Iterator[bytes]:
 
 
 def csv_ties_write(data: ExportData) -> Iterator[bytes]:
-    """One row per counted tie; `from`/`to` are the member ids of the member list."""
-    header = ["from", "to", "type", "direction", "strength", "round", "round_date"]
+    """One row per counted tie; `from`/`to` are the member ids of the member list, and
+    `carried` is "true" for a tie carried from the previous round, not reported in this one."""
+    header = ["from", "to", "type", "direction", "strength", "round", "round_date", "carried"]
     rows = (
-        [t.source, t.target, t.type, t.direction, t.strength, t.round, t.round_date]
+        [t.source, t.target, t.type, t.direction, t.strength, t.round, t.round_date,
+         "true" if t.carried else "false"]
         + ([cell_value(t.trust), cell_value(t.value)] if data.tie_quality else [])
         for t in data.ties
-    )
+    )  # fmt: skip
     return _csv_rows(header + (["trust", "value"] if data.tie_quality else []), rows)
 
 

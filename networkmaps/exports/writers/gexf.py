@@ -24,7 +24,8 @@ GEXF_VIZ_NAMESPACE = "http://www.gexf.net/1.2draft/viz"
 def gexf_write(data: ExportData) -> Iterator[bytes]:
     """GEXF 1.2 for Gephi: attributes and metrics per member, map position, colour by
     cluster, size by betweenness; ties with their type (as label and attribute), strength
-    as weight, and round.
+    as weight, round, and `carried` (true: carried from the previous round under the
+    missing-answer rule, not reported in this one).
 
     GEXF has one default direction per graph. With any directed relationship type the graph
     is directed and ties of undirected types are written as "mutual" (both ways).
@@ -52,6 +53,7 @@ def gexf_write(data: ExportData) -> Iterator[bytes]:
         '<attribute id="round" title="round" type="string"/>',
         '<attribute id="round_date" title="round_date" type="string"/>',
         '<attribute id="strength" title="strength" type="integer"/>',
+        '<attribute id="carried" title="carried" type="boolean"/>',
         *(
             ['<attribute id="trust" title="trust" type="double"/>',
              '<attribute id="value" title="value" type="double"/>']
@@ -101,6 +103,7 @@ def gexf_write(data: ExportData) -> Iterator[bytes]:
                 f'<attvalue for="round" value={xml_attr(tie.round)}/>'
                 f'<attvalue for="round_date" value={xml_attr(tie.round_date)}/>'
                 f'<attvalue for="strength" value="{tie.strength}"/>'
+                f'<attvalue for="carried" value="{"true" if tie.carried else "false"}"/>'
                 + "".join(
                     f'<attvalue for="{name}" value="{xml_number(number)}"/>'
                     for name, number in (("trust", tie.trust), ("value", tie.value))

@@ -22,7 +22,7 @@ _GRAPHML_TYPES = {"integer": "int", "double": "double", "string": "string", "boo
 
 def graphml_write(data: ExportData) -> Iterator[bytes]:
     """GraphML: the same attributes as the GEXF file, with x, y, cluster colour and size as
-    plain node data, and `directed` on every tie.
+    plain node data, and `directed` and `carried` (from the previous round) on every tie.
 
     Written element by element (like the GEXF file) rather than through networkx, which
     holds the whole XML tree: ~380 MB for 10,000 members instead of ~40 MB.
@@ -34,7 +34,7 @@ def graphml_write(data: ExportData) -> Iterator[bytes]:
     node_keys += [(column, data.metric_type(column)) for column in data.metric_columns]
     edge_keys = [
         ("relationship_type", "string"), ("weight", "integer"), ("round", "string"),
-        ("round_date", "string"), ("directed", "boolean"),
+        ("round_date", "string"), ("directed", "boolean"), ("carried", "boolean"),
     ]  # fmt: skip
     if data.tie_quality:
         edge_keys += [("trust", "double"), ("value", "double")]
@@ -92,6 +92,7 @@ def graphml_write(data: ExportData) -> Iterator[bytes]:
                 + data_element("edge", "round", tie.round)
                 + data_element("edge", "round_date", tie.round_date)
                 + data_element("edge", "directed", tie.directed)
+                + data_element("edge", "carried", tie.carried)
                 + (
                     data_element("edge", "trust", tie.trust)
                     + data_element("edge", "value", tie.value)

@@ -23,7 +23,9 @@ from networkmaps.exports.rows import (
 
 def kumu_json_write(data: ExportData) -> Iterator[bytes]:
     """A Kumu blueprint: `{"elements": [...], "connections": [...]}` with stable `id`s, which
-    Kumu matches on, so importing a newer export into the same map updates it."""
+    Kumu matches on, so importing a newer export into the same map updates it. Connections
+    say whether they were carried from the previous round, and carry the trust and value
+    members gave them when the round has ratings."""
 
     def element(member: ExportMember) -> dict:
         values = {"id": member.id, "label": member.label, "type": "Person"}
@@ -49,7 +51,9 @@ def kumu_json_write(data: ExportData) -> Iterator[bytes]:
             "strength": tie.strength,
             "round": tie.round,
             "round date": tie.round_date,
-        }
+            "carried": tie.carried,
+        } | ({"trust": _json_value(tie.trust), "value": _json_value(tie.value)}
+             if data.tie_quality else {})  # fmt: skip
 
     yield b'{"elements": ['
     yield from _json_items(data.members, element)
@@ -60,7 +64,8 @@ def kumu_json_write(data: ExportData) -> Iterator[bytes]:
 
 def kumu_xlsx_write(data: ExportData) -> Iterator[bytes]:
     """A Kumu workbook: sheets Elements (ID, Label, Type, Tags, …) and Connections (ID, From,
-    To, Type, Direction, Strength, Round). Several tags or cohorts are `|`-separated."""
+    To, Type, Direction, Strength, Round, Round date, Carried; Trust and Value when the round
+    has ratings). Several tags or cohorts are `|`-separated."""
 
     def clean(value):
         value = cell_value(value)
@@ -83,12 +88,16 @@ def kumu_xlsx_write(data: ExportData) -> Iterator[bytes]:
         row += [member.metrics.get(k) for k in data.metric_columns]
         elements.append([clean(value) for value in row])
     connections = workbook.create_sheet("Connections")
-    connections.append(["ID", "From", "To", "Type", "Direction", "Strength", "Round", "Round date"])
+    header = ["ID", "From", "To", "Type", "Direction", "Strength", "Round", "Round date"]
+    header += ["Carried"] + (["Trust", "Value"] if data.tie_quality else [])
+    connections.append(header)
     for tie in data.ties:
         row = [
             _connection_id(tie), tie.source, tie.target, tie.type, tie.direction,
-            tie.strength, tie.round, tie.round_date,
+            tie.strength, tie.round, tie.round_date, tie.carried,
         ]  # fmt: skip
+        if data.tie_quality:
+            row += [tie.trust, tie.value]
         connections.append([clean(value) for value in row])
     # openpyxl writes a workbook to a file only: spill to disk past 16 MB, then stream it.
     with tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024) as file:

@@ -31,6 +31,13 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
+
+def _gexf_boolean(text: str) -> bool:
+    if text not in ("true", "false"):
+        raise ValueError(f"not a GEXF boolean: {text!r}")
+    return text == "true"
+
+
 GEXF = "{http://www.gexf.net/1.2draft}"
 VIZ = "{http://www.gexf.net/1.2draft/viz}"
 
@@ -66,7 +73,7 @@ def _assert_gexf_12(root: ET.Element) -> None:
                 "anyURI",
             }  # fmt: skip
             declared[attributes.get("class")][attribute.get("id")] = attribute.get("type")
-    parse = {"integer": int, "double": float, "string": str}
+    parse = {"integer": int, "double": float, "string": str, "boolean": _gexf_boolean}
 
     def check_values(element, kind):
         for attvalues in element.findall(f"{GEXF}attvalues"):
@@ -187,7 +194,10 @@ def test_csv_member_and_tie_lists(computed):
     assert len(members) == computed.members.count()
     assert {"id", "name", "email", "cohort", "betweenness", "reach_two_steps"} <= set(members[0])
     assert len(ties) == computed.current_round().ties.count()
-    assert set(ties[0]) == {"from", "to", "type", "direction", "strength", "round", "round_date"}
+    assert set(ties[0]) == {
+        "from", "to", "type", "direction", "strength", "round", "round_date", "carried",
+    }  # fmt: skip
+    assert {t["carried"] for t in ties} == {"false"}  # the demo carries nothing forward
     assert {t["from"] for t in ties} <= {m["id"] for m in members}
 
 

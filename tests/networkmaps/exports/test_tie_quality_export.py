@@ -1,16 +1,19 @@
-"""Trust and value answers travel with each tie into the CSV, GraphML and GEXF files."""
+"""Trust and value answers travel with each tie into the CSV, GraphML, GEXF and Kumu files."""
 
 import csv
 import io
+import json
 
 import pytest
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from members.models.surveys import MemberAnswer, SurveyQuestion, TieRating
 from networkmaps.exports.rows import export_data_load
 from networkmaps.exports.writers.csv import csv_members_write, csv_ties_write
 from networkmaps.exports.writers.gexf import gexf_write
 from networkmaps.exports.writers.graphml import graphml_write
+from networkmaps.exports.writers.kumu import kumu_json_write, kumu_xlsx_write
 from tests.factories import (
     MemberFactory,
     ProgramFactory,
@@ -70,8 +73,27 @@ def test_files_without_answers_keep_their_columns(rated):
     TieRating.objects.all().delete()
     data = export_data_load(program=program, round_=round_, anonymised=False)
     header = _text(csv_ties_write(data)).splitlines()[0]
-    assert header == "from,to,type,direction,strength,round,round_date"
+    assert header == "from,to,type,direction,strength,round,round_date,carried"
     assert "trust" not in _text(gexf_write(data))
+    blueprint = json.loads(b"".join(kumu_json_write(data)))
+    assert not {"trust", "value"} & set(blueprint["connections"][0])
+
+
+def test_kumu_connections_carry_trust_and_value(rated):
+    program, round_, (a, b, c, d) = rated
+    data = export_data_load(program=program, round_=round_, anonymised=False)
+    ids = {m.label: m.id for m in data.members}
+    blueprint = json.loads(b"".join(kumu_json_write(data)))
+    got = {(c["from"], c["to"]): (c["trust"], c["value"]) for c in blueprint["connections"]}
+    assert got[ids[a.name], ids[b.name]] == (3.0, 5.0)
+    assert got[ids[c.name], ids[d.name]] == (3.0, None)
+    assert got[ids[a.name], ids[d.name]] == (None, None)
+    sheet = load_workbook(io.BytesIO(b"".join(kumu_xlsx_write(data))))["Connections"]
+    header, *rows = sheet.iter_rows(values_only=True)
+    trust, value = header.index("Trust"), header.index("Value")
+    got = {(r[1], r[2]): (r[trust], r[value]) for r in rows}
+    assert got[ids[a.name], ids[b.name]] == (3, 5)
+    assert got[ids[a.name], ids[d.name]] == (None, None)
 
 
 def test_answers_about_oneself_are_in_the_named_member_file_only(rated):
