@@ -418,7 +418,8 @@ class Poster(models.Model):
     paper = models.CharField(max_length=10, choices=[(key, key) for key in PAPER_SIZES])
     landscape = models.BooleanField(default=False)
     anonymised = models.BooleanField(default=False)
-    colour_by = models.CharField(max_length=20, choices=ColourBy.choices)
+    # A built-in grouping, or a program's own category attribute "attr:<key>" (issue 12).
+    colour_by = models.CharField(max_length=50, choices=ColourBy.choices)
     size_by = models.CharField(
         max_length=20,
         choices=[(m.key, m.label) for m in MEMBER_METRICS if m.key != "community"],
@@ -453,3 +454,12 @@ class Poster(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE
+
+    @property
+    def colour_label(self) -> str:
+        """What the poster is coloured by, in words: a program attribute by its label."""
+        key = self.colour_by.removeprefix("attr:")
+        if key == self.colour_by:
+            return self.get_colour_by_display()
+        labels = {a.key: a.label for a in self.program.member_attributes.all()}
+        return labels.get(key, key)

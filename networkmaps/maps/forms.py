@@ -37,6 +37,11 @@ class PosterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["round"].queryset = program.rounds.order_by("-observed_on", "-id")
         self.fields["round"].initial = maps.round_choose(program=program, round_id=None)
+        # The map's colour choices: the program's own category attributes too (never a
+        # hidden one), so a poster can be coloured as the map is.
+        self.fields["colour_by"].choices = [
+            (k, v[0]) for k, v in maps.program_groupings(program_id=program.pk).items()
+        ]
 
     def options(self) -> PosterOptions:
         data = self.cleaned_data

@@ -7,6 +7,7 @@ Asking for a poster is maps/posters.py; the worker runs `poster_render` (maps/ta
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 import time
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from networkmaps.maps.data import (
     Category,
     MapUnavailable,
     grouping_categories,
+    program_groupings,
     round_ties,
     snapshot_load,
 )
@@ -37,6 +39,8 @@ logger = logging.getLogger(__name__)
 
 KEEP_POSTERS = 20
 POSTER_DIR = "posters"
+# A program's own category attribute (issue 12), as the map names it: "attr:<key>".
+ATTRIBUTE_GROUPING = re.compile(r"attr:[-a-zA-Z0-9_]{1,40}")
 
 
 @dataclass(frozen=True)
@@ -50,7 +54,8 @@ class PosterOptions:
     def __post_init__(self) -> None:
         if self.paper not in drawing.PAPER_SIZES:
             raise ValueError(f"unknown paper size {self.paper!r}")
-        if self.colour_by not in GROUPINGS:
+        # Whether the program offers the attribute is poster_spec_build's question.
+        if self.colour_by not in GROUPINGS and not ATTRIBUTE_GROUPING.fullmatch(self.colour_by):
             raise ValueError(f"cannot colour by {self.colour_by!r}")
         if self.size_by not in SIZE_METRIC_KEYS:
             raise ValueError(f"cannot size by {self.size_by!r}")
@@ -67,11 +72,16 @@ def poster_spec_build(
     """Everything a poster shows, from the round's stored run (see graph/poster/).
 
     Drawn for `viewer_role`: a name the visibility rule hides from that role is a code,
-    in the labels and in the "find yourself" index alike."""
+    in the labels and in the "find yourself" index alike. It colours by what the map offers
+    (maps/data.py `program_groupings`: never a hidden attribute)."""
+    if options.colour_by not in program_groupings(program_id=program.pk):
+        raise MapUnavailable(
+            "That attribute is no longer offered for colouring: choose another colour."
+        )
     snapshot = snapshot_load(round_=round_)
     if not len(snapshot):
         raise MapUnavailable(f"{round_.name} has no members to draw.")
-    label, _plural, found, index = grouping_categories(
+    label, plural, found, index = grouping_categories(
         snapshot, options.colour_by, anonymised=options.anonymised
     )
     # A printed code is the member's code for this round, so members can be told theirs.
@@ -115,17 +125,17 @@ def poster_spec_build(
         landscape=options.landscape,
         nodes=nodes,
         edges=[(a, b, float(w)) for (a, b), w in sorted(strongest.items())],
-        legend=_poster_legend(options.colour_by, found),
+        legend=_poster_legend(plural, found),
+        legend_title=f"Colour: {label}",
         size_legend=f"Circle size: {metric.label.lower()}",
         anonymised=options.anonymised,
     )
 
 
-def _poster_legend(key: str, found: list[Category]) -> list[tuple[str, str]]:
+def _poster_legend(plural: str, found: list[Category]) -> list[tuple[str, str]]:
     legend = [(c.colour, f"{c.label} ({c.count:,})") for c in found if not (c.other or c.missing)]
     others = [c for c in found if c.other]
     if others:
-        plural = GROUPINGS[key][1]
         members = sum(c.count for c in others)
         legend.append((OTHER_COLOUR, f"{len(others):,} other {plural} ({members:,})"))
     legend += [(c.colour, f"{c.label} ({c.count:,})") for c in found if c.missing]

@@ -80,7 +80,9 @@ def posters_recent(
 ) -> QuerySet[Poster]:
     """The newest posters of a program that `viewer_role` may open."""
     posters = Poster.objects.filter(program=program).for_viewer(viewer_role)
-    return posters.select_related("round", "requested_by")[:limit]
+    # The program's attributes name what an attribute-coloured poster shows (one query).
+    posters = posters.select_related("program", "round", "requested_by")
+    return posters.prefetch_related("program__member_attributes")[:limit]
 
 
 def poster_filename(*, poster: Poster, extension: str) -> str:

@@ -172,7 +172,8 @@ def _draw_legend(canvas, spec: PosterSpec, plan: Plan) -> None:
         hidden = len(legend) - max(room - 1, 0)
         legend = legend[: max(room - 1, 0)] + [(PAPER, f"+ {hidden} more")]
     y += body
-    canvas.text(x, y, "Key", size=body * 1.1, fill=INK, bold=True)
+    heading = fit_text(clean(spec.legend_title or "Key"), body * 1.1, w)
+    canvas.text(x, y, heading, size=body * 1.1, fill=INK, bold=True)
     y += line * 0.6
     for colour, text in legend:
         y += line

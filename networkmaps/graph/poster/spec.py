@@ -87,6 +87,7 @@ class PosterSpec:
     nodes: list[PosterNode]
     edges: list[tuple[int, int, float]]  # (a, b, weight)
     legend: list[tuple[str, str]] = field(default_factory=list)  # (colour, text)
+    legend_title: str = ""  # what the colours stand for ("Colour: Office"); "Key" if blank
     size_legend: str = ""
     anonymised: bool = False
 
