@@ -117,11 +117,8 @@ class Plan:
         return self._key(Organisation, name, lambda n: Organisation(program=self.program, name=n))
 
     def cohort(self, name: str) -> int:
-        year = re.search(r"\b(19|20)\d\d\b", name)
         return self._key(
-            Cohort,
-            name,
-            lambda n: Cohort(program=self.program, name=n, year=int(year[0]) if year else None),
+            Cohort, name, lambda n: Cohort(program=self.program, name=n, year=_year(n))
         )
 
     def relationship_type(self, name: str) -> int:
@@ -443,6 +440,11 @@ class Plan:
                 "type",
             )
         self.report.problems.append(Problem(sheet.label, message, row.row, header, sheet.unit))
+
+
+def _year(name: str) -> int | None:
+    year = re.search(r"\b(19|20)\d\d\b", name)
+    return int(year[0]) if year else None
 
 
 _KIND = {

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from members.imports import services
 from members.imports.services import network_import
@@ -125,6 +126,27 @@ def test_import_creates_members_groups_and_ties(program, files):
     assert not RelationshipType.objects.get(program=program, name="knows").directed
     tie = Relationship.objects.get(source=jo, type__name="knows")
     assert (tie.target.name, tie.strength, tie.origin) == ("Ann Lee", 4, "import")
+
+
+def test_new_members_get_the_defaults_fresh_ids_and_their_tags_and_attributes(program, tmp_path):
+    # Members go in by COPY / executemany with ids taken ahead: check what a Member would get.
+    gone = MemberFactory(program=program)
+    gone_pk = gone.pk
+    gone.delete()
+    before = timezone.now()
+    content = "id,name,email,tags,office,floor\nA1,Ann,ann@example.org,x|y,Leeds,3\nA2,Bo,,,,\n"
+    report = network_import(program=program, members_file=write(tmp_path, "m.csv", content))
+    assert report.written and report.tallies["members"].created == 2
+    ann, bo = Member.objects.filter(program=program).order_by("pk")
+    assert gone_pk < ann.pk < bo.pk  # an erased member's id is never given again
+    assert (ann.name, ann.external_id, ann.email) == ("Ann", "A1", "ann@example.org")
+    assert ann.issue_areas == ["x", "y"] and ann.attributes == {"office": "Leeds", "floor": 3}
+    assert (bo.email, bo.organisation, bo.issue_areas, bo.attributes) == ("", None, [], {})
+    assert ann.visibility == Member.Visibility.STAFF and ann.accepts_introductions
+    assert ann.user is None and ann.consent_recorded_at is None
+    assert before <= ann.created_at == ann.updated_at <= timezone.now()
+    later = Member.objects.create(program=program, name="Cy")  # the id sequence moved on
+    assert later.pk > bo.pk
 
 
 def test_reimporting_the_same_files_changes_nothing(program, files):
