@@ -7,6 +7,12 @@ Creates a throwaway program, imports the members, then the ties (all new), the s
 again (nothing changes) and again with every strength changed (all updated); optionally the
 ties as an .xlsx workbook too. Prints the seconds of each step and deletes the program.
 The issue's target: 100k ties in at most 30 s on PostgreSQL.
+
+Then a table of first imports, each into a new program whose members it creates (the
+import a program starts with): the members file alone, and members and ties together
+(`--first-members`, `--first-ties`; target 10,000 lines/s at least).
+
+    .venv/bin/python bench/import_bench.py --first-only --first-members 10000 --first-ties 50000
 """
 
 from __future__ import annotations
@@ -127,12 +133,62 @@ def edge_list_bench(folder: Path, members: int, ties: int) -> None:
         services.program_delete(program=Program.objects.get(slug=slug))
 
 
+def first_imports_bench(folder: Path, members: int, ties: int, repeat: int) -> None:
+    """A new program's first import, which creates every member: a table of lines/s."""
+    members_file = folder / "first-members.csv"
+    members_file.write_text(members_csv(members))
+    ties_file = folder / "first-ties.csv"
+    ties_file.write_text(ties_csv(ties_rows(members, ties, seed=3)))
+    cases = [
+        ("members file only", members, None),
+        ("members + ties files", members + ties, ties_file),
+    ]
+    print()
+    print(f"first import into a new program ({connection.vendor}; best of {repeat})")
+    # CPU: this process alone (not the database server's); the machine may be shared.
+    print(
+        f"{'import':<24} {'lines':>8} {'seconds':>8} {'lines/s':>9} {'members/s':>10} {'CPU s':>6}"
+    )
+    for label, lines, ties_path in cases:
+        best = best_cpu = float("inf")
+        for attempt in range(repeat):
+            slug = f"import-bench-first-{os.getpid()}-{attempt}"
+            program = Program.objects.create(name="Import bench first (throwaway)", slug=slug)
+            Round.objects.create(
+                program=program, name="Baseline", observed_on="2024-01-01", is_current=True
+            )
+            try:
+                started, cpu = time.perf_counter(), time.process_time()
+                report = network_import(
+                    program=program, members_file=members_file, ties_file=ties_path
+                )
+                elapsed = time.perf_counter() - started
+                best_cpu = min(best_cpu, time.process_time() - cpu)
+                if report.problems or report.tallies["members"].created != members:
+                    raise SystemExit(f"{label}: {report.problems[:5]}")
+                best = min(best, elapsed)
+            finally:
+                services.program_delete(program=Program.objects.get(slug=slug))
+        print(
+            f"{label:<24} {lines:>8,} {best:>8.2f} {lines / best:>9,.0f} {members / best:>10,.0f} "
+            f"{best_cpu:>6.2f}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=5000)
     parser.add_argument("--ties", type=int, default=100_000)
     parser.add_argument("--xlsx", action="store_true", help="also import the ties as .xlsx")
+    parser.add_argument("--first-members", type=int, default=10_000)
+    parser.add_argument("--first-ties", type=int, default=50_000)
+    parser.add_argument("--repeat", type=int, default=3, help="first imports: best of N")
+    parser.add_argument("--first-only", action="store_true", help="only the table of first imports")
     args = parser.parse_args()
+    if args.first_only:
+        with tempfile.TemporaryDirectory() as folder:
+            first_imports_bench(Path(folder), args.first_members, args.first_ties, args.repeat)
+        return
 
     print(f"database: {connection.vendor}; {args.members:,} members, {args.ties:,} ties")
     slug = f"import-bench-{os.getpid()}"
@@ -170,6 +226,7 @@ def main() -> None:
             timed("every strength changed", program=program, members_file=members,
                   ties_file=changed)  # fmt: skip
             edge_list_bench(folder, args.members, args.ties)
+            first_imports_bench(folder, args.first_members, args.first_ties, args.repeat)
         finally:
             services.program_delete(program=Program.objects.get(slug=slug))
 
