@@ -16,7 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 from scipy.sparse.csgraph import connected_components
 
-from members.models import Member, Round
+from members.models import Member, Program, Round
 from members.round_graph import round_graph_load
 from members.ties.copy import rows_copy
 from networkmaps.graph import summary
@@ -55,6 +55,9 @@ class RoundData:
     graph: GraphInput
     previous_ties: list[tuple[int, int, int, bool]] | None
     people: dict[int, dict]
+    # The program's settings a run reads (Program.RUN_SETTINGS, and the missing-answer rule),
+    # so that a run with the same data but other settings is never reused.
+    settings: dict
 
     def fingerprint(self, plan: str = "exact") -> str:
         """``plan``: exact or how many pivots (split.PathPlan.key), which changes results."""
@@ -69,6 +72,7 @@ class RoundData:
         digest.update(repr(sorted(self.previous_ties or [])).encode())
         # Suggestions quote names and interests, so they are part of the data too.
         digest.update(repr(sorted((k, sorted(v.items())) for k, v in self.people.items())).encode())
+        digest.update(repr(sorted(self.settings.items())).encode())
         return digest.hexdigest()
 
 
@@ -81,7 +85,14 @@ def round_data_load(*, round_: Round) -> RoundData:
         graph=graph,
         previous_ties=round_graph_load(round_=previous).rows() if previous else None,
         people=current.people,
+        settings=_run_settings(round_),
     )
+
+
+def _run_settings(round_: Round) -> dict:
+    program = Program.objects.only(*Program.RUN_SETTINGS, "missing_answers")
+    program = program.get(pk=round_.program_id)
+    return {name: getattr(program, name) for name in (*Program.RUN_SETTINGS, "missing_answers")}
 
 
 def metric_run_execute(*, run_id: int) -> MetricRun | None:

@@ -51,6 +51,24 @@ def test_same_data_twice_is_not_computed_again(demo_program):
     assert first.is_current
 
 
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [("weaving_max_per_member", 1), ("weaving_divides", ["sector"]), ("missing_answers", "drop")],
+)
+def test_a_setting_the_run_reads_is_part_of_its_fingerprint(demo_program, setting, value):
+    """Changed however it is changed (here without the settings page's signal), a setting
+    the run reads makes the next run compute afresh, never reuse the old suggestions."""
+    from members.models import Program
+
+    first = _run(demo_program, "Year two")
+    field = Program._meta.get_field(setting)
+    if field.choices:
+        value = next(c for c, _ in field.choices if c != getattr(demo_program, setting))
+    Program.objects.filter(pk=demo_program.pk).update(**{setting: value})
+    second = _run(demo_program, "Year two")
+    assert second.status == MetricRun.Status.SUCCEEDED and second.fingerprint != first.fingerprint
+
+
 def test_changed_data_gives_a_new_current_run(demo_program):
     first = _run(demo_program, "Year two")
     Relationship.objects.filter(round=first.round).order_by("pk").first().delete()
