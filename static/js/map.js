@@ -85,6 +85,7 @@
     clearFocus: () => clearFocus(),
     cameraMoving: () => (state.renderer ? state.renderer.getCamera().isAnimated() : false),
     lostCount: () => countShown().lost,
+    carriedCount: () => countShown().carried,
     drawnLabels: () => [...state.drawnLabels].map(Number),
     labelBoxes: () => state.labelBoxes.map((b) => [...b]),
     viewUrl: () => window.location.href,

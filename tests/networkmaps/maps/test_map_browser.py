@@ -3,6 +3,7 @@
 Screenshots go to /tmp/netlead-map-<step>.png, the printed page to /tmp/netlead-map-print.pdf.
 """
 
+import datetime
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
@@ -11,11 +12,21 @@ from collections import Counter
 import pytest
 
 from members.models import Member, Relationship
+from members.responses import response_status_record
 from networkmaps.maps import data as maps
 from networkmaps.maps import posters
 from networkmaps.models import MetricRun, NodeMetric
 from networkmaps.runs import compute, services
-from tests.factories import ProgramRoleFactory, UserFactory
+from tests.factories import (
+    MemberFactory,
+    ProgramFactory,
+    ProgramRoleFactory,
+    RelationshipFactory,
+    RelationshipTypeFactory,
+    RoundFactory,
+    UserFactory,
+)
+from tests.metric_runs import compute_all_rounds
 
 SHOTS = "/tmp/netlead-map"
 
@@ -202,3 +213,43 @@ def test_poster_page_shows_a_large_poster_when_the_worker_is_done(
         page.get_by_role("link", name="PDF").click()
     assert download.value.suggested_filename == "northwind-fellows-year-two-a0-landscape.pdf"
     assert page.console_errors == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_staff_see_ties_carried_from_the_previous_round_dashed(page, live_server, client):
+    """Two ties carried forward for members who did not answer (test_carried_ties.py's
+    program): staff's map draws them as grey dashes and says so; a facilitator's does not."""
+    program = ProgramFactory(missing_answers="carry_forward")
+    knows = RelationshipTypeFactory(program=program, name="knows")
+    a, b, c, d, e, f = people = [MemberFactory(program=program, name=n) for n in "abcdef"]
+    one = RoundFactory(program=program, observed_on=datetime.date(2024, 1, 1))
+    two = RoundFactory(program=program, observed_on=datetime.date(2025, 1, 1), is_current=True)
+    for x, y in [(a, b), (b, c), (c, d), (d, e), (e, f)]:
+        RelationshipFactory(program=program, source=x, target=y, type=knows, round=one)
+    for x, y in [(a, b), (a, c)]:
+        RelationshipFactory(program=program, source=x, target=y, type=knows, round=two)
+    everyone = [m.pk for m in people]
+    response_status_record(round_=one, answered_ids=everyone)
+    response_status_record(round_=two, answered_ids=[a.pk, b.pk, c.pk], asked_ids=everyone)
+    compute_all_rounds(program)
+
+    _signed_in(page, client, live_server, program)
+    page.goto(f"{live_server.url}/programs/{program.slug}/map/")
+    _wait_ready(page)
+    page.screenshot(path=f"{SHOTS}-carried.png")
+    assert page.evaluate("() => netleadMap.carriedCount()") == 2
+    assert page.evaluate("() => netleadMap.shownEdgeCount()") == 4
+    assert "2 carried from the previous round" in page.text_content("#map-status")
+    assert any("carried from the previous round" in e for e in page.evaluate(
+        "() => netleadMap.legendEntries()"
+    ))  # fmt: skip
+    # Sigma draws no dashes: the two carried ties are on the overlay canvas, dashed.
+    svg = page.evaluate("() => netleadMap.buildSvg()")
+    assert svg.count('stroke-dasharray="4 3"') == 1 and svg.count("<line") >= 4
+
+    page.context.clear_cookies()
+    _signed_in(page, client, live_server, program, role="facilitator")
+    page.goto(f"{live_server.url}/programs/{program.slug}/map/")
+    _wait_ready(page)
+    assert page.evaluate("() => netleadMap.carriedCount()") == 0
+    assert "carried" not in page.text_content("#map-status")
