@@ -79,6 +79,7 @@ class HeldAttribute:
     key: str
     label: str
     value: object
+    hidden: bool = False  # kept by staff, not offered as a divide
 
 
 def member_attributes_held(*, member: Member) -> list[HeldAttribute]:
@@ -90,7 +91,7 @@ def member_attributes_held(*, member: Member) -> list[HeldAttribute]:
     held, so it is listed under its key. Empty values are not data and are left out."""
     held = {k: v for k, v in (member.attributes or {}).items() if v not in (None, "", [])}
     defined = MemberAttribute.objects.filter(program_id=member.program_id, key__in=held)
-    rows = [HeldAttribute(a.key, a.label, held.pop(a.key)) for a in defined]
+    rows = [HeldAttribute(a.key, a.label, held.pop(a.key), a.hidden) for a in defined]
     return rows + [HeldAttribute(key, key, value) for key, value in sorted(held.items())]
 
 

@@ -19,6 +19,7 @@ from netlead.params import whole_number
 def my_profile(request, slug):
     """What the program holds about the signed-in member: their record and attributes."""
     program, member = member_for_user(request, slug)
+    attributes = own_data.member_attributes_held(member=member)
     return render(
         request,
         "members/my_profile.html",
@@ -26,7 +27,8 @@ def my_profile(request, slug):
             "program": program,
             "member": member,
             "cohorts": list(member.cohorts.values_list("name", flat=True)),
-            "attributes": own_data.member_attributes_held(member=member),
+            "attributes": attributes,
+            "any_hidden": any(a.hidden for a in attributes),
         },
     )
 

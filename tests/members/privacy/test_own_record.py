@@ -52,6 +52,7 @@ def test_member_sees_every_attribute_held_about_them_with_its_label(client, memb
     assert "<dt>Staff track</dt><dd>high potential</dd>" in content
     assert "&lt;b&gt;Oslo&lt;/b&gt;" in content and "<b>Oslo</b>" not in content
     assert "Unused label" not in content  # nothing held: not listed
+    assert "including those staff keep for their records" in content
 
 
 def test_member_page_shows_another_members_attributes_never(client, member):
@@ -66,6 +67,12 @@ def test_member_without_attributes_is_told_so(client, member):
     response = client.get(reverse("members:my-profile", args=[member.program.slug]))
     assert response.context["attributes"] == []
     assert "records nothing about you beyond your record" in response.content.decode()
+
+
+def test_the_note_on_staff_kept_attributes_shows_only_when_there_are_some(client, member):
+    MemberAttribute.objects.filter(program=member.program).update(hidden=False)
+    response = client.get(reverse("members:my-profile", args=[member.program.slug]))
+    assert "including those staff keep" not in response.content.decode()
 
 
 def test_download_holds_the_attributes_with_labels(client, member):
