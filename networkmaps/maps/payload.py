@@ -238,7 +238,13 @@ def map_payload_serve(
         response = HttpResponseNotModified()
     else:
         columns = {
-            "label": names_shown(names=[row[0] for row in rows], hidden=hidden),
+            # A hidden member's code is theirs for the round: the one the posters print.
+            "label": names_shown(
+                names=[row[0] for row in rows],
+                hidden=hidden,
+                round_id=round_.pk,
+                member_ids=member_ids,
+            ),
             "id": [s[1] for s in shown],
             "title": [s[2] or "" for s in shown],
         }

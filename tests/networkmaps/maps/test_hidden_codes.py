@@ -133,10 +133,6 @@ def test_member_page_shows_a_hidden_contact_under_their_code_on_the_map(client, 
     assert code in data["nodes"]["label"] and "Hal" not in data["nodes"]["label"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="maps/payload.py (integrator's) must pass round_id and member_ids to names_shown",
-)
 def test_stored_map_shows_a_hidden_member_under_the_posters_code(client, circle):
     program, rounds, people, _ = circle
     ProgramRoleFactory(user=(user := UserFactory()), program=program, role="facilitator")
