@@ -32,12 +32,6 @@ def anonymous_numbers(count: int) -> list[int]:
     return numbers
 
 
-def anonymous_codes(count: int) -> list[str]:
-    """`count` shuffled codes "M001", "M002" ... for one render only (see `names_shown`)."""
-    width = max(3, len(str(count)))
-    return [f"M{number:0{width}d}" for number in anonymous_numbers(count)]
-
-
 def hidden_from(
     *,
     viewer_role: str | None,
@@ -65,19 +59,13 @@ def names_shown(
     *,
     names: Sequence[str],
     hidden: Sequence[bool],
-    round_id: int | None = None,
-    member_ids: Sequence[int] | None = None,
+    round_id: int,
+    member_ids: Sequence[int],
 ) -> list[str]:
     """Each person's name, or their code for the round where `hidden` (from `hidden_from`)
-    says so. `member_ids` (parallel to `names`) and `round_id` name whose codes they are.
-
-    Without them (a caller not yet passing the round) hidden people get codes shuffled for
-    this render only, which match nothing printed: pass the round."""
-    if round_id is not None and member_ids is not None:
-        wanted = [m for m, h in zip(member_ids, hidden, strict=True) if h]
-        codes = iter(round_codes(round_id=round_id, member_ids=wanted))
-    else:
-        codes = iter(anonymous_codes(sum(hidden)))
+    says so. `member_ids` (parallel to `names`) and `round_id` name whose codes they are."""
+    wanted = [m for m, h in zip(member_ids, hidden, strict=True) if h]
+    codes = iter(round_codes(round_id=round_id, member_ids=wanted))
     return [next(codes) if h else name for name, h in zip(names, hidden, strict=True)]
 
 
