@@ -18,6 +18,10 @@ import numpy as np
 from networkmaps.graph.input import MergedGraph
 
 TOLERANCE = 0.01
+# Leiden passes at most: each pass starts from the last one's partition. igraph 1.0's own
+# "until stable" (n_iterations=-1) never returns on some small graphs (two ties seeded as
+# [0, 1, 0, 1], a path of four seeded as one cluster), and a metric run must end.
+MAX_PASSES = 50
 
 
 def seeded_partition(
@@ -37,10 +41,27 @@ def seeded_partition(
         return dict(zip(ids, start, strict=True)), None
     igraph.set_random_number_generator(random.Random(seed))
     try:
-        found = g.community_leiden(
-            objective_function="modularity", initial_membership=start, n_iterations=-1
-        )
+        membership = _leiden_until_stable(g, start)
     finally:
         igraph.set_random_number_generator(random)
-    membership = found.membership
     return dict(zip(ids, membership, strict=True)), float(g.modularity(membership))
+
+
+def _leiden_until_stable(g: igraph.Graph, start: list[int]) -> list[int]:
+    """Leiden passes from `start` until a pass leaves the partition as it was (labels
+    aside), or MAX_PASSES."""
+    membership = start
+    for _ in range(MAX_PASSES):
+        found = g.community_leiden(
+            objective_function="modularity", initial_membership=membership, n_iterations=1
+        ).membership
+        if _canonical(found) == _canonical(membership):
+            return found
+        membership = found
+    return membership
+
+
+def _canonical(membership: list[int]) -> list[int]:
+    """Labels renumbered by first appearance: the same partition gives the same list."""
+    seen: dict[int, int] = {}
+    return [seen.setdefault(label, len(seen)) for label in membership]

@@ -133,3 +133,18 @@ def test_network_stages_follow_the_stated_rules():
         degrees=hubs,
     )
     assert core["stage"] == "core_periphery"
+
+
+def test_seeded_clusters_end_on_graphs_where_igraphs_own_until_stable_never_returns():
+    """igraph 1.0's community_leiden(n_iterations=-1) loops forever from these starts
+    (checked with a timeout); a metric run must end."""
+    from networkmaps.graph.metrics.cluster_identity import seeded_partition
+
+    two_ties = ([(1, 2), (3, 4)], {1: 0, 2: 1, 3: 0, 4: 1})
+    path = ([(1, 2), (2, 3), (3, 4)], dict.fromkeys([1, 2, 3, 4], 0))
+    for ties, previous in (two_ties, path):
+        graph = GraphInput([1, 2, 3, 4], [(a, b, 3, False) for a, b in ties])
+        members, modularity = seeded_partition(build_graphs(graph), previous)
+        # It ends; whether its partition is kept is the run's choice (within TOLERANCE of
+        # a fresh Louvain partition's modularity, else Louvain's).
+        assert set(members) == {1, 2, 3, 4} and modularity is not None
