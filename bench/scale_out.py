@@ -302,7 +302,8 @@ def report(rows) -> None:
             print(f"- {n:,}: staff {staff:.3f} s, facilitator {facilitator:.3f} s")
     print("\nWhat k workers would take for the path stage (measured CPU per block, perfect split):")
     for n, r in rows:
-        if r["workers"] == 1:
+        fewest = min(x["workers"] for m, x in rows if m == n and x["workers"])
+        if r["workers"] == fewest:
             cpu = r["path_cpu_s"]
             rest = r["wall_s"] - r["paths_s"]
             estimates = ", ".join(

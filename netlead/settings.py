@@ -106,6 +106,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded default is one person on one machine: wait for locks instead of failing.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif "postgresql" in DATABASES["default"]["ENGINE"]:
+    # Plan server-side cursors (QuerySet.iterator) for all their rows, as plain queries are:
+    # PostgreSQL's default 0.1 made a 400-tie round's read walk the whole ties table in pk
+    # order (0.36 s against 0.005 s, with other programs' 1.3M ties in the table).
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c cursor_tuple_fraction=1.0".strip()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -143,3 +143,15 @@ def test_compute_metrics_command_names_unknown_program_and_round(demo_program):
         call_command("compute_metrics", "--program", "nope")
     with pytest.raises(Exception, match="rounds: Baseline, Year two"):
         call_command("compute_metrics", "--program", demo_program.slug, "--round", "Year 9")
+
+
+def test_server_side_cursors_are_planned_for_all_their_rows():
+    """QuerySet.iterator() on PostgreSQL is a server-side cursor, planned for its first 10%
+    by default: a small round's ties were then read by walking the whole table in pk order."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL planner setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW cursor_tuple_fraction")
+        assert float(cursor.fetchone()[0]) == 1.0
