@@ -270,9 +270,22 @@ def _reduce(run, sweep, sums, costs) -> MetricRun:
     return _complete(run, data, merged, result, plan, fingerprint, timings, started)
 
 
+def _path_cost(merged, result, plan, timings) -> dict:
+    """What this run's path sweep cost (split.path_cost): the blocks' CPU time, or the
+    unsplit sweep's wall time on its threads."""
+    if "path_block_cpu_total" in timings:
+        cpu = timings["path_block_cpu_total"]
+    else:
+        cpu = result.params["timings"].get("paths", 0.0) * plan.threads
+    sources = merged.n if plan.pivots is None else plan.pivots
+    pairs = int(merged.edge_u.shape[0])
+    return split.path_cost(cpu_seconds=cpu, sources=sources, n=merged.n, pairs=pairs)
+
+
 def _complete(run, data, merged, result, plan, fingerprint, timings, started) -> MetricRun:
     """Layout, suggestions, summaries and the store: the same for split and unsplit runs."""
     result.params["path_plan"] = plan.as_params()
+    result.params["path_cost"] = _path_cost(merged, result, plan, timings)
     current = merged.pair_strengths()
     _set_progress(run.pk, "laying out the map", 0.93)
     mark = time.perf_counter()

@@ -86,10 +86,42 @@ class PathPlan:
         return asdict(self)
 
 
-def sweep_seconds(*, sources: int, n: int, pairs: int, speed: float = 1.0) -> float:
+def _growth(n: int) -> float:
+    return max(1.0, n / 10_000) ** NS_GROWTH_EXPONENT
+
+
+def sweep_seconds(
+    *, sources: int, n: int, pairs: int, speed: float = 1.0, ns_at_10k: float = NS_PER_STEP_AT_10K
+) -> float:
     """Estimated CPU seconds of a sweep from ``sources`` over n members and ``pairs`` ties."""
-    per_step = NS_PER_STEP_AT_10K * max(1.0, n / 10_000) ** NS_GROWTH_EXPONENT
+    per_step = ns_at_10k * _growth(n)
     return sources * (n + 2 * pairs) * per_step * 1e-9 / max(speed, 1e-6)
+
+
+# Runs smaller than this say little about the sweep's own cost (set-up dominates).
+MEASURED_MIN_MEMBERS = 5_000
+
+
+def path_cost(*, cpu_seconds: float, sources: int, n: int, pairs: int) -> dict:
+    """What a finished sweep cost, per source and per (member + arc), scaled to 10k members:
+    stored in the run's params, so that later plans use this deployment's own speed."""
+    steps = max(1, sources) * max(1, n + 2 * pairs)
+    return {"ns_per_step_at_10k": round(cpu_seconds * 1e9 / steps / _growth(n), 3), "n": n}
+
+
+def measured_ns_at_10k() -> float | None:
+    """The median sweep cost of the last five runs of at least MEASURED_MIN_MEMBERS members
+    (any program on this deployment), or None before there are any."""
+    costs = [
+        params["path_cost"]["ns_per_step_at_10k"]
+        for params in MetricRun.objects.filter(
+            status=MetricRun.Status.SUCCEEDED,
+            params__path_cost__n__gte=MEASURED_MIN_MEMBERS,
+        )
+        .order_by("-finished_at")
+        .values_list("params", flat=True)[:5]
+    ]
+    return float(np.median(costs)) if costs else None
 
 
 def path_plan(*, n: int, pairs: int) -> PathPlan:
@@ -104,7 +136,10 @@ def path_plan(*, n: int, pairs: int) -> PathPlan:
     threads = max(1, int(_setting("NETLEAD_PATH_THREADS", 1)))
     speed = float(_setting("NETLEAD_PATH_SPEED", 1.0))
     split = n >= int(_setting("NETLEAD_SPLIT_MIN_MEMBERS", 20_000)) and n > 1
-    cpu = sweep_seconds(sources=n, n=n, pairs=pairs, speed=speed)
+    # This deployment's own measured speed once it has computed a large run; until then
+    # the cost measured on the 2-core development machine.
+    ns_at_10k = measured_ns_at_10k() or NS_PER_STEP_AT_10K
+    cpu = sweep_seconds(sources=n, n=n, pairs=pairs, speed=speed, ns_at_10k=ns_at_10k)
     parallel = threads * (workers if split else 1)
     wall = cpu / parallel
     took = f"about {wall:,.0f} s" if wall >= 1 else "under a second"
@@ -130,7 +165,9 @@ def path_plan(*, n: int, pairs: int) -> PathPlan:
             # Blocks of about a minute each, at least two per worker so a slow one evens
             # out, and a whole number of blocks per worker: 5 equal blocks on 2 workers
             # take 3 rounds where 6 take 3 shorter ones, every worker busy to the end.
-            sweep_cpu = sweep_seconds(sources=sources, n=n, pairs=pairs, speed=speed)
+            sweep_cpu = sweep_seconds(
+                sources=sources, n=n, pairs=pairs, speed=speed, ns_at_10k=ns_at_10k
+            )
             per_worker = max(2, math.ceil(sweep_cpu / 60 / workers))
             blocks = per_worker * workers
         blocks = max(1, min(blocks, MAX_BLOCKS, sources))

@@ -207,3 +207,30 @@ def test_the_path_budget_setting_reads_a_number_as_written(raw, read):
         assert done.returncode != 0 and "NETLEAD_PATH_BUDGET_SECONDS must be" in done.stderr
     else:
         assert done.returncode == 0 and done.stdout.strip() == read
+
+
+def test_the_plan_uses_the_sweep_cost_this_deployment_measured(demo_program):
+    """A machine 4x slower than the development one learns it from its own large runs: the
+    sweep that fit the budget at the default speed no longer does, and is estimated."""
+    from django.utils import timezone
+
+    with override_settings(NETLEAD_PATH_BUDGET_SECONDS=600, NETLEAD_WORKER_PROCESSES=1):
+        before = split.path_plan(n=50_000, pairs=235_000)
+        slow = split.NS_PER_STEP_AT_10K * 4
+        MetricRun.objects.create(
+            program=demo_program,
+            round=demo_program.current_round(),
+            status=MetricRun.Status.SUCCEEDED,
+            finished_at=timezone.now(),
+            params={"path_cost": {"ns_per_step_at_10k": slow, "n": 50_000}},
+        )
+        after = split.path_plan(n=50_000, pairs=235_000)
+    assert before.pivots is None and after.pivots == split.PIVOTS
+    assert after.estimated_exact_seconds == pytest.approx(4 * before.estimated_exact_seconds, 0.01)
+
+
+def test_a_run_records_what_its_sweep_cost(demo_program):
+    run = services.metric_run_request(program=demo_program, round_=demo_program.current_round())
+    run = compute.metric_run_execute(run_id=run.pk)
+    cost = run.params["path_cost"]
+    assert cost["n"] == 120 and cost["ns_per_step_at_10k"] > 0
