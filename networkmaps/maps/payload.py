@@ -133,7 +133,7 @@ def groups_digest(program_id: int) -> str:
     )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(_DIGEST_SQL, [program_id])
+            cursor.execute(_DIGEST_SQL, [program_id, program_id])
             members = cursor.fetchone()[0] or ""
     else:
         cohorts = member_cohorts(program_id=program_id)
@@ -154,7 +154,8 @@ def _digest_sql() -> str:
     organisation = Organisation._meta.db_table
     cohort = Cohort._meta.db_table
     through = Member.cohorts.through._meta.db_table
-    # chr(1) stands for a missing value and separates fields; cohorts in member_cohorts' order.
+    # chr(1) stands for a missing value and separates fields; cohorts in member_cohorts' order,
+    # only this program's (aggregating every program's memberships took 0.58 s of 0.7).
     return f"""
         SELECT md5(string_agg(concat_ws(chr(2), m.id::text, coalesce(m.sector, chr(1)),
                                         coalesce(m.region, chr(1)), coalesce(o.name, chr(1)),
@@ -167,6 +168,7 @@ def _digest_sql() -> str:
             SELECT mc.member_id,
                    string_agg(co.name, chr(2) ORDER BY co.year NULLS LAST, co.id) AS names
             FROM {through} mc JOIN {cohort} co ON co.id = mc.cohort_id
+            WHERE co.program_id = %s
             GROUP BY mc.member_id
         ) c ON c.member_id = m.id
         WHERE m.program_id = %s
