@@ -38,13 +38,29 @@ def event_scope(*, program_id: int, title: str, date: str) -> str:
 
 def anonymous_code(*, scope: str, member_id: int) -> str:
     """The member's code in `scope` (4 characters; longer only for ids ≥ 2²⁰)."""
+    return _code(_key(scope), member_id, None)
+
+
+def anonymous_codes_for(*, scope: str, member_ids) -> dict[int, str]:
+    """`anonymous_code` for many members at once: the scope's key once, and its round
+    function tabulated (4 x 1,024 values) instead of 4 HMACs per member, so a 10k-member
+    map's codes take milliseconds."""
+    key = _key(scope)
+    table = [
+        [_round_value(key, number, _HALF_BITS, right) for right in range(1 << _HALF_BITS)]
+        for number in range(_ROUNDS)
+    ]
+    return {pk: _code(key, pk, table) for pk in member_ids}
+
+
+def _code(key: bytes, member_id: int, table: list[list[int]] | None) -> str:
     if member_id < 0:
         raise ValueError(f"member ids are not negative, got {member_id}")
     half = _HALF_BITS
     # Ids too large for one block take a longer code, so they never meet a shorter one.
     while member_id >= 1 << (2 * half):
         half += 5
-    value = _permute(_key(scope), member_id, half)
+    value = _permute(key, member_id, half, table if half == _HALF_BITS else None)
     chars = []
     for _ in range(2 * half // 5):
         chars.append(ALPHABET[value & 31])
@@ -52,22 +68,26 @@ def anonymous_code(*, scope: str, member_id: int) -> str:
     return "".join(reversed(chars))
 
 
-def anonymous_codes_for(*, scope: str, member_ids) -> dict[int, str]:
-    """`anonymous_code` for many members at once."""
-    return {pk: anonymous_code(scope=scope, member_id=pk) for pk in member_ids}
-
-
 def _key(scope: str) -> bytes:
     return hmac.new(settings.SECRET_KEY.encode(), scope.encode(), hashlib.sha256).digest()
 
 
-def _permute(key: bytes, value: int, half: int) -> int:
+def _permute(key: bytes, value: int, half: int, table: list[list[int]] | None = None) -> int:
     mask = (1 << half) - 1
     left, right = value >> half, value & mask
     for round_number in range(_ROUNDS):
-        digest = hmac.new(key, f"{round_number}:{half}:{right}".encode(), hashlib.sha256).digest()
-        left, right = right, left ^ (int.from_bytes(digest[:8], "big") & mask)
+        if table is not None:
+            step = table[round_number][right]
+        else:
+            step = _round_value(key, round_number, half, right)
+        left, right = right, left ^ step
     return (left << half) | right
+
+
+def _round_value(key: bytes, round_number: int, half: int, right: int) -> int:
+    """The Feistel round function: HMAC of the round, block size and right half."""
+    digest = hmac.new(key, f"{round_number}:{half}:{right}".encode(), hashlib.sha256).digest()
+    return int.from_bytes(digest[:8], "big") & ((1 << half) - 1)
 
 
 def member_round_codes(*, member) -> list[tuple[str, str]]:

@@ -51,3 +51,14 @@ def test_a_members_round_codes_are_the_codes_their_posters_print(demo_program):
     assert [code for _, code in listed] == [
         member_poster_code(member=member, poster_or_round=r) for r in rounds
     ]
+
+
+def test_many_codes_at_once_are_each_members_own_code():
+    """anonymous_codes_for tabulates the round function; every code is still the one
+    anonymous_code derives, on both sides of the 2^20 block boundary."""
+    from members.anonymous_codes import anonymous_code, anonymous_codes_for
+
+    ids = [0, 1, 2, 1023, 1024, 4321, 99_999, 2**20 - 1, 2**20, 5_000_000]
+    many = anonymous_codes_for(scope="round:7", member_ids=ids)
+    assert many == {pk: anonymous_code(scope="round:7", member_id=pk) for pk in ids}
+    assert len(set(many.values())) == len(ids)
