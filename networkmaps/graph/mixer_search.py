@@ -59,25 +59,25 @@ def _familiar_change(a, b, ta, tb, tie_ptr, tie_idx, table_of, tie_count):  # pr
         return change  # neither has a friend at either table: nobody else is affected
     # Only people who know a or b (and sit at ta or tb) can gain or lose a familiar face;
     # someone who knows both keeps as many as before.
-    for k in range(tie_ptr[a], tie_ptr[a + 1]):
+    change += _friends_change(tie_ptr, tie_idx, tie_count, table_of, a, b, ta, tb)
+    change += _friends_change(tie_ptr, tie_idx, tie_count, table_of, b, a, tb, ta)
+    return change
+
+
+@numba.njit(cache=True, nogil=True)
+def _friends_change(tie_ptr, tie_idx, tie_count, table_of, mover, other, left, joined):
+    """Familiar faces gained minus lost among `mover`'s friends (not `other`'s too) when
+    `mover` leaves table `left` for `joined` and `other` makes the opposite move."""
+    change = 0
+    for k in range(tie_ptr[mover], tie_ptr[mover + 1]):
         p = tie_idx[k]
         tp = table_of[p]
-        if p == b or (tp != ta and tp != tb) or _slot(tie_ptr, tie_idx, b, p) >= 0:
+        if p == other or (tp != left and tp != joined) or _slot(tie_ptr, tie_idx, other, p) >= 0:
             continue
         old = tie_count[p, tp]
-        if tp == ta:  # a leaves p's table
+        if tp == left:  # the mover leaves p's table
             change += int(old - 1 >= 1) - int(old >= 1)
-        else:  # a arrives at p's table
-            change += int(old + 1 >= 1) - int(old >= 1)
-    for k in range(tie_ptr[b], tie_ptr[b + 1]):
-        p = tie_idx[k]
-        tp = table_of[p]
-        if p == a or (tp != ta and tp != tb) or _slot(tie_ptr, tie_idx, a, p) >= 0:
-            continue
-        old = tie_count[p, tp]
-        if tp == tb:  # b leaves p's table
-            change += int(old - 1 >= 1) - int(old >= 1)
-        else:  # b arrives at p's table
+        else:  # the mover arrives at p's table
             change += int(old + 1 >= 1) - int(old >= 1)
     return change
 
